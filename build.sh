@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# VideoTransformers build entry point.
+#   ./build.sh deps    install missing Debian packages (libtorch, OpenBLAS, FFmpeg, python3-torch, cmake, g++)
+#   ./build.sh build   deps + native shim + managed code; leaves the CLI at artifacts/vt/vt
+#   ./build.sh test    build + the whole test suite
+#   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)
+#   ./build.sh pack    build + NuGet packages in artifacts/packages
+#   ./build.sh bench   build + benchmarks against PyTorch
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIG=${CONFIG:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# One intra-op thread pool per process; OpenBLAS must not add its own on top.
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+
+DEB_PACKAGES=(libtorch-dev libopenblas0-pthread python3-torch python3-numpy cmake g++ make pkg-config
+              libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
+
+log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
+
+deps() {
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing: ${missing[*]}"
+    local SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    log "system packages present"
+  fi
+  # libtorch1.13 pulls in the netlib reference BLAS, ~40x slower than OpenBLAS: make sure OpenBLAS wins.
+  local blas
+  blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)
+  case "$blas" in
+    *openblas*) ;;
+    *) log "switching libblas.so.3 to OpenBLAS (was $blas)"
+       ${SUDO:-} update-alternatives --set libblas.so.3-x86_64-linux-gnu /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ;;
+  esac
+  command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (https://dot.net)"; exit 1; }
+}
+
+build() {
+  deps
+  log "building ($CONFIG)"
+  dotnet build VideoTransformers.sln -c "$CONFIG" -nologo -v:q -clp:ErrorsOnly
+  if [ -d samples/VideoTransformers.Cli ]; then
+    dotnet publish samples/VideoTransformers.Cli -c "$CONFIG" -o artifacts/vt -nologo -v:q -clp:ErrorsOnly
+  fi
+}
+
+run_tests() {
+  build
+  log "running tests"
+  dotnet test VideoTransformers.sln -c "$CONFIG" --no-build -nologo -v:q \
+    --logger "console;verbosity=minimal" --results-directory artifacts/test-results "$@" 2>&1 | tee artifacts/test.log
+  local rc=${PIPESTATUS[0]}
+  # One closing line for the whole suite, summed over the test assemblies.
+  awk '/^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
+       END { gsub(",","",p); printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log
+  return "$rc"
+}
+
+demo() {
+  build
+  if [ -x artifacts/vt/vt ]; then
+    artifacts/vt/vt demo --out runs/demo "$@"
+  else
+    dotnet run --project samples/SyntheticMotion -c "$CONFIG" -- "$@"
+  fi
+}
+
+pack() {
+  build
+  rm -rf artifacts/packages
+  dotnet pack VideoTransformers.sln -c "$CONFIG" --no-build -nologo -v:q -o artifacts/packages
+  ls -1 artifacts/packages
+}
+
+bench() {
+  build
+  dotnet run --project benchmarks/VideoTransformers.Benchmarks -c "$CONFIG" -- "$@"
+}
+
+cmd=${1:-build}
+shift || true
+mkdir -p artifacts
+case "$cmd" in
+  deps) deps ;;
+  build) build ;;
+  test) run_tests "$@" ;;
+  demo) demo "$@" ;;
+  pack) pack ;;
+  bench) bench "$@" ;;
+  *) echo "usage: $0 {deps|build|test|demo|pack|bench}"; exit 2 ;;
+esac

@@ -1,0 +1,2 @@
+namespace VideoTransformers.Data;
+internal static class Placeholder { }

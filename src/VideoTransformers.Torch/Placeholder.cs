@@ -1,0 +1,2 @@
+namespace VideoTransformers.Torch;
+internal static class Placeholder { }

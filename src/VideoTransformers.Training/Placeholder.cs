@@ -1,0 +1,2 @@
+namespace VideoTransformers.Training;
+internal static class Placeholder { }

@@ -1,0 +1,2 @@
+namespace VideoTransformers;
+internal static class Placeholder { }
