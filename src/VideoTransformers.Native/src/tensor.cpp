@@ -8,6 +8,9 @@ VT_API void vt_tensor_free(vt_tensor t) {
   delete t;
 }
 
+// A second handle to the same tensor (shares storage and autograd identity).
+VT_API vt_tensor vt_tensor_alias(vt_tensor t) { VT_TENSOR(*t) }
+
 // Copies `nbytes` from `data` into a new tensor that owns its memory.
 VT_API vt_tensor vt_tensor_from_data(const void* data, const int64_t* shape, int ndim, int dtype) {
   VT_TENSOR(({
@@ -28,12 +31,12 @@ VT_API vt_tensor vt_tensor_from_blob(void* data, const int64_t* shape, int ndim,
 }
 
 VT_API vt_tensor vt_empty(const int64_t* shape, int ndim, int dtype, int dev, int devidx, int rg) {
-  VT_TENSOR(at::empty(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
+  VT_TENSOR(torch::empty(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
 }
 VT_API vt_tensor vt_full(const int64_t* shape, int ndim, double d, int64_t l, int is_int, int dtype, int dev,
                          int devidx, int rg) {
   VT_TENSOR(
-      at::full(vt::dims(shape, ndim), vt::scalar(d, l, is_int), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
+      torch::full(vt::dims(shape, ndim), vt::scalar(d, l, is_int), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
 }
 VT_API vt_tensor vt_arange(double start, double end, double step, int dtype, int dev, int devidx) {
   VT_TENSOR(at::arange(at::Scalar(start), at::Scalar(end), at::Scalar(step), vt::options(dtype, dev, devidx)))
@@ -42,10 +45,10 @@ VT_API vt_tensor vt_linspace(double start, double end, int64_t steps, int dtype,
   VT_TENSOR(at::linspace(start, end, steps, vt::options(dtype, dev, devidx)))
 }
 VT_API vt_tensor vt_rand(const int64_t* shape, int ndim, int dtype, int dev, int devidx, int rg) {
-  VT_TENSOR(at::rand(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
+  VT_TENSOR(torch::rand(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
 }
 VT_API vt_tensor vt_randn(const int64_t* shape, int ndim, int dtype, int dev, int devidx, int rg) {
-  VT_TENSOR(at::randn(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
+  VT_TENSOR(torch::randn(vt::dims(shape, ndim), vt::options(dtype, dev, devidx).requires_grad(rg != 0)))
 }
 VT_API vt_tensor vt_randint(int64_t low, int64_t high, const int64_t* shape, int ndim, int dtype, int dev,
                             int devidx) {

@@ -1,2 +1,0 @@
-namespace VideoTransformers.Torch;
-internal static class Placeholder { }
