@@ -1,0 +1,80 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>
+/// TimeSformer's divided space-time block (Bertasius et al. 2021, facebookresearch/TimeSformer) over patch tokens
+/// [B, T, S, D] plus a video CLS token [B, 1, D]:
+/// temporal attention at each position (its output projection <c>temporal_fc</c> is zero-initialised, so the block
+/// starts as a purely spatial one), then spatial attention within each frame with the CLS token repeated per frame and
+/// its outputs averaged back, then the MLP. Parameters: <c>temporal_norm1</c>, <c>temporal_attn</c>,
+/// <c>temporal_fc</c>, <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c> (facebookresearch's names).
+/// </summary>
+public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens), (Tensor cls, Tensor tokens)>
+{
+    private readonly nn.LayerNorm temporal_norm1;
+    private readonly MultiHeadSelfAttention temporal_attn;
+    private readonly nn.Linear temporal_fc;
+    private readonly nn.LayerNorm norm1;
+    private readonly MultiHeadSelfAttention attn;
+    private readonly nn.LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly DropPath drop_path;
+
+    /// <summary>Creates the block.</summary>
+    public DividedSpaceTimeBlock(BlockOptions o, bool zeroInitTemporalFc = true) : base(nameof(DividedSpaceTimeBlock))
+    {
+        Options = o;
+        temporal_norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        temporal_attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        temporal_fc = new nn.Linear(o.Dim, o.Dim);
+        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
+        drop_path = new DropPath(o.DropPath);
+        if (zeroInitTemporalFc)
+        {
+            nn.init.zeros_(temporal_fc.weight);
+            nn.init.zeros_(temporal_fc.bias!);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>The block's hyper-parameters.</summary>
+    public BlockOptions Options { get; }
+    /// <summary>The spatial attention layer.</summary>
+    public MultiHeadSelfAttention SpatialAttention => attn;
+    /// <summary>The temporal attention layer.</summary>
+    public MultiHeadSelfAttention TemporalAttention => temporal_attn;
+
+    /// <inheritdoc />
+    public override (Tensor cls, Tensor tokens) forward((Tensor cls, Tensor tokens) input)
+    {
+        var (cls, x) = input;
+        var s = ThrowHelper.CheckRank(x, 4, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
+        ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
+        if (!cls.shape.SequenceEqual(new[] { s[0], 1L, Options.Dim }))
+            throw new ArgumentException($"DividedSpaceTimeBlock expected the CLS token [{s[0]}, 1, {Options.Dim}], got {Tensor.ShapeString(cls.shape)}.");
+        long b = s[0], t = s[1], n = s[2], d = s[3];
+        using var scope = NewDisposeScope();
+        // Temporal attention: tokens at the same position attend over time.
+        var xt = x.transpose(1, 2);                                                        // [B, S, T, D]
+        var resT = drop_path.forward(temporal_attn.forward(temporal_norm1.forward(xt)));
+        var xtime = x + temporal_fc.forward(resT.transpose(1, 2));                         // [B, T, S, D]
+        // Spatial attention: each frame's tokens plus the CLS token repeated for that frame.
+        var clsPerFrame = cls.unsqueeze(1).expand(b, t, 1, d);
+        var xs = cat(new[] { clsPerFrame, xtime }, 2);                                     // [B, T, 1+S, D]
+        var resS = drop_path.forward(attn.forward(norm1.forward(xs)));
+        var clsOut = cls + resS.select(2, 0).mean(1, keepdim: true);                       // [B, 1, D]
+        var tokens = xtime + resS.narrow(2, 1, n);
+        // MLP on all tokens together, so that drop path uses one mask per sample.
+        var all = cat(new[] { clsOut, tokens.reshape(b, t * n, d) }, 1);
+        all = all + drop_path.forward(mlp.forward(norm2.forward(all)));
+        var outCls = all.narrow(1, 0, 1);
+        var outTokens = all.narrow(1, 1, t * n).reshape(b, t, n, d);
+        scope.MoveToOuter(outCls, outTokens);
+        return (outCls, outTokens);
+    }
+}

@@ -1,0 +1,157 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>
+/// ViViT model 3 block (factorised self-attention) over [B, T, S, D]: spatial attention among the S tokens of each
+/// frame, then temporal attention among the T tokens at each position, then the MLP, each pre-norm with a residual.
+/// Parameters: <c>norm_s</c>, <c>attn_s</c>, <c>norm_t</c>, <c>attn_t</c>, <c>norm2</c>, <c>mlp</c>.
+/// </summary>
+public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.LayerNorm norm_s;
+    private readonly MultiHeadSelfAttention attn_s;
+    private readonly nn.LayerNorm norm_t;
+    private readonly MultiHeadSelfAttention attn_t;
+    private readonly nn.LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly DropPath drop_path;
+
+    /// <summary>Creates the block.</summary>
+    public FactorisedSelfAttentionBlock(BlockOptions o) : base(nameof(FactorisedSelfAttentionBlock))
+    {
+        Options = o;
+        norm_s = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        attn_s = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        norm_t = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        attn_t = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
+        drop_path = new DropPath(o.DropPath);
+        RegisterComponents();
+    }
+
+    /// <summary>The block's hyper-parameters.</summary>
+    public BlockOptions Options { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
+        ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
+        using var scope = NewDisposeScope();
+        var y = x + drop_path.forward(attn_s.forward(norm_s.forward(x)));                         // space: within each frame
+        var yt = y.transpose(1, 2);                                                                // [B, S, T, D]
+        y = (yt + drop_path.forward(attn_t.forward(norm_t.forward(yt)))).transpose(1, 2);         // time: at each position
+        y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
+        return scope.MoveToOuter(y);
+    }
+}
+
+/// <summary>
+/// ViViT model 4 attention (factorised dot-product) over [B, T, S, D]: one Q/K/V projection, half of the heads
+/// attend over space (within a frame), the other half over time (at a position), and their outputs are
+/// concatenated before the output projection. Parameters: <c>qkv</c>, <c>proj</c>.
+/// </summary>
+public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Linear qkv;
+    private readonly nn.Linear proj;
+
+    /// <summary>Creates the layer; <paramref name="heads"/> must be even.</summary>
+    public FactorisedDotProductAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
+        : base(nameof(FactorisedDotProductAttention))
+    {
+        var a = attnDim ?? dim;
+        if (heads < 2 || heads % 2 != 0) throw ThrowHelper.Config($"Factorised dot-product attention splits heads between space and time and needs an even number of heads, got {heads}.");
+        if (a % heads != 0) throw ThrowHelper.Config($"Attention dimension {a} must be divisible by the number of heads {heads}.");
+        Dim = dim;
+        Heads = heads;
+        AttnDim = a;
+        HeadDim = a / heads;
+        AttnDropout = attnDropout;
+        ProjDropout = projDropout;
+        qkv = new nn.Linear(dim, 3 * a, qkvBias);
+        proj = new nn.Linear(a, dim);
+        RegisterComponents();
+    }
+
+    /// <summary>Token dimension.</summary>
+    public long Dim { get; }
+    /// <summary>Total heads (half spatial, half temporal).</summary>
+    public long Heads { get; }
+    /// <summary>Attention dimension.</summary>
+    public long AttnDim { get; }
+    /// <summary>Head size.</summary>
+    public long HeadDim { get; }
+    /// <summary>Attention-weight dropout.</summary>
+    public double AttnDropout { get; }
+    /// <summary>Output dropout.</summary>
+    public double ProjDropout { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
+        ThrowHelper.CheckDim(s, 3, Dim, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
+        long b = s[0], t = s[1], n = s[2], h = Heads / 2;
+        var scale = 1.0 / Math.Sqrt(HeadDim);
+        var p = training ? AttnDropout : 0;
+        using var scope = NewDisposeScope();
+        // [3, B, T, H, S, dh]
+        var qkvOut = qkv.forward(x).reshape(b, t, n, 3, Heads, HeadDim).permute(3, 0, 1, 4, 2, 5);
+        Tensor Part(Tensor m, long first) => m.narrow(2, first, h);                                // heads slice
+        // Space heads: attend over S within each frame.
+        var qs = Part(qkvOut[0], 0).reshape(b * t, h, n, HeadDim);
+        var ks = Part(qkvOut[1], 0).reshape(b * t, h, n, HeadDim);
+        var vs = Part(qkvOut[2], 0).reshape(b * t, h, n, HeadDim);
+        var (cs, _) = Attention.ScaledDotProduct(qs, ks, vs, scale, null, p);                       // [B*T, h, S, dh]
+        var space = cs.reshape(b, t, h, n, HeadDim);
+        // Time heads: attend over T at each spatial position.
+        Tensor TimeView(Tensor m) => Part(m, h).permute(0, 3, 2, 1, 4).reshape(b * n, h, t, HeadDim); // [B*S, h, T, dh]
+        var (ct, _) = Attention.ScaledDotProduct(TimeView(qkvOut[0]), TimeView(qkvOut[1]), TimeView(qkvOut[2]), scale, null, p);
+        var time = ct.reshape(b, n, h, t, HeadDim).permute(0, 3, 2, 1, 4);                          // [B, T, h, S, dh]
+        var ctx = cat(new[] { space, time }, 2).permute(0, 1, 3, 2, 4).reshape(b, t, n, AttnDim);   // heads back together
+        var y = proj.forward(ctx);
+        if (training && ProjDropout > 0) y = nn.functional.dropout(y, ProjDropout, true);
+        return scope.MoveToOuter(y);
+    }
+}
+
+/// <summary>
+/// ViViT model 4 block: pre-norm <see cref="FactorisedDotProductAttention"/> and MLP over [B, T, S, D].
+/// Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
+/// </summary>
+public sealed class FactorisedDotProductBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.LayerNorm norm1;
+    private readonly FactorisedDotProductAttention attn;
+    private readonly nn.LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly DropPath drop_path;
+
+    /// <summary>Creates the block.</summary>
+    public FactorisedDotProductBlock(BlockOptions o) : base(nameof(FactorisedDotProductBlock))
+    {
+        Options = o;
+        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        attn = new FactorisedDotProductAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
+        drop_path = new DropPath(o.DropPath);
+        RegisterComponents();
+    }
+
+    /// <summary>The block's hyper-parameters.</summary>
+    public BlockOptions Options { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = x + drop_path.forward(attn.forward(norm1.forward(x)));
+        y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
+        return scope.MoveToOuter(y);
+    }
+}

@@ -1,0 +1,60 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>How a model turns its tokens into one clip vector.</summary>
+public enum Pooling
+{
+    /// <summary>The CLS token's output.</summary>
+    Cls,
+    /// <summary>The mean over tokens (global average pooling).</summary>
+    Mean,
+}
+
+/// <summary>
+/// A classification head: optional dropout then <c>fc</c> (Linear D → classes), or, with a hidden size, seed 003's
+/// MLP head <c>norm</c> → <c>fc1</c> → GELU → dropout → <c>fc</c>.
+/// </summary>
+public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.LayerNorm? norm;
+    private readonly nn.Linear? fc1;
+    private readonly nn.Linear fc;
+
+    /// <summary>Creates a linear head (hidden = null) or an MLP head.</summary>
+    public ClassificationHead(long dim, long classes, long? hidden = null, double dropout = 0, double eps = 1e-5) : base(nameof(ClassificationHead))
+    {
+        if (classes <= 0) throw ThrowHelper.Config($"The number of classes must be positive, got {classes}.");
+        Dim = dim;
+        Classes = classes;
+        Dropout = dropout;
+        if (hidden is long h)
+        {
+            norm = new nn.LayerNorm(dim, eps);
+            fc1 = new nn.Linear(dim, h);
+            fc = new nn.Linear(h, classes);
+        }
+        else fc = new nn.Linear(dim, classes);
+        RegisterComponents();
+    }
+
+    /// <summary>Input dimension.</summary>
+    public long Dim { get; }
+    /// <summary>Number of classes.</summary>
+    public long Classes { get; }
+    /// <summary>Dropout before the last layer.</summary>
+    public double Dropout { get; }
+
+    /// <summary>[B, D] → logits [B, classes].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        var s = ThrowHelper.CheckRank(x, 2, nameof(ClassificationHead), $"[B, {Dim}]");
+        ThrowHelper.CheckDim(s, 1, Dim, nameof(ClassificationHead), $"[B, {Dim}]");
+        using var scope = NewDisposeScope();
+        var h = x;
+        if (fc1 is not null) h = nn.functional.gelu(fc1.forward(norm!.forward(h)));
+        if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);
+        return scope.MoveToOuter(fc.forward(h));
+    }
+}

@@ -1,0 +1,72 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>The transformer MLP: <c>fc1</c> (D → hidden), GELU, dropout, <c>fc2</c> (hidden → D), dropout.</summary>
+public sealed class Mlp : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Linear fc1;
+    private readonly nn.Linear fc2;
+
+    /// <summary>Creates the MLP; <paramref name="gelu"/> is "none" (exact) or "tanh".</summary>
+    public Mlp(long dim, long hidden, double dropout = 0, string gelu = "none") : base(nameof(Mlp))
+    {
+        Dim = dim;
+        Hidden = hidden;
+        Dropout = dropout;
+        Gelu = gelu;
+        fc1 = new nn.Linear(dim, hidden);
+        fc2 = new nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    /// <summary>Token dimension.</summary>
+    public long Dim { get; }
+    /// <summary>Hidden size.</summary>
+    public long Hidden { get; }
+    /// <summary>Dropout after the activation and after fc2.</summary>
+    public double Dropout { get; }
+    /// <summary>GELU form.</summary>
+    public string Gelu { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = nn.functional.gelu(fc1.forward(x), Gelu);
+        if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);
+        var y = fc2.forward(h);
+        if (training && Dropout > 0) y = nn.functional.dropout(y, Dropout, true);
+        return scope.MoveToOuter(y);
+    }
+}
+
+/// <summary>
+/// Stochastic depth: in training, drops the whole residual branch of a sample with probability p and scales the
+/// kept ones by 1/(1-p); the identity in evaluation.
+/// </summary>
+public sealed class DropPath : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the layer.</summary>
+    public DropPath(double p) : base(nameof(DropPath))
+    {
+        if (p < 0 || p >= 1) throw ThrowHelper.Config($"Drop-path probability must be in [0, 1), got {p}.");
+        P = p;
+    }
+
+    /// <summary>Drop probability.</summary>
+    public double P { get; }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x)
+    {
+        if (!training || P == 0) return x.alias();
+        using var scope = NewDisposeScope();
+        var shape = new long[x.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = x.size(0);
+        var keep = empty(shape, x.dtype, x.device).bernoulli_(1 - P);
+        return scope.MoveToOuter(x / (1 - P) * keep);
+    }
+}

@@ -1,0 +1,127 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>
+/// Multi-head self-attention over tokens [..., N, D] with any number of leading batch dimensions (seed 000's
+/// [B, S, N, D] included). The attention dimension (heads × head size) may differ from D.
+/// softmax(Q Kᵀ / √d_h) V, with attention dropout and an optional key mask.
+/// Parameters: <c>qkv</c> (fused Linear D → 3·A) and <c>proj</c> (Linear A → D).
+/// </summary>
+public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.Linear qkv;
+    private readonly nn.Linear proj;
+
+    /// <summary>Creates the layer; <paramref name="attnDim"/> defaults to <paramref name="dim"/>.</summary>
+    public MultiHeadSelfAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
+        : base(nameof(MultiHeadSelfAttention))
+    {
+        var a = attnDim ?? dim;
+        if (heads <= 0 || a % heads != 0) throw ThrowHelper.Config($"Attention dimension {a} must be divisible by the number of heads {heads}.");
+        Dim = dim;
+        Heads = heads;
+        AttnDim = a;
+        HeadDim = a / heads;
+        Scale = 1.0 / Math.Sqrt(HeadDim);
+        AttnDropout = attnDropout;
+        ProjDropout = projDropout;
+        qkv = new nn.Linear(dim, 3 * a, qkvBias);
+        proj = new nn.Linear(a, dim);
+        RegisterComponents();
+    }
+
+    /// <summary>Token dimension D.</summary>
+    public long Dim { get; }
+    /// <summary>Number of heads.</summary>
+    public long Heads { get; }
+    /// <summary>Attention dimension A = heads × head size.</summary>
+    public long AttnDim { get; }
+    /// <summary>Head size.</summary>
+    public long HeadDim { get; }
+    /// <summary>1/√head size.</summary>
+    public double Scale { get; }
+    /// <summary>Dropout on attention weights.</summary>
+    public double AttnDropout { get; }
+    /// <summary>Dropout after the output projection.</summary>
+    public double ProjDropout { get; }
+
+    /// <summary>The last attention maps [..., heads, N, N] when <see cref="KeepAttention"/> is set (detached).</summary>
+    public Tensor? LastAttention { get; private set; }
+
+    /// <summary>When true, <see cref="LastAttention"/> keeps the maps of the latest forward pass (for visualisation).</summary>
+    public bool KeepAttention { get; set; }
+
+    /// <summary>The fused Q/K/V projection (exposed for factorised attention variants and checkpoint import).</summary>
+    internal nn.Linear Qkv => qkv;
+
+    /// <summary>The output projection.</summary>
+    internal nn.Linear Proj => proj;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => forward(x, null).output;
+
+    /// <summary>
+    /// Attends over the second-to-last dimension. <paramref name="keyMask"/> (bool, shape = leading dims + [N],
+    /// true = attend) hides padded keys. Returns the output and, when asked, the attention weights [..., H, N, N].
+    /// </summary>
+    public (Tensor output, Tensor? attention) forward(Tensor x, Tensor? keyMask, bool returnAttention = false)
+    {
+        var s = x.shape;
+        if (s.Length < 2 || s[^1] != Dim)
+            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [..., N, {Dim}], got {Tensor.ShapeString(s)}.");
+        var n = s[^2];
+        var lead = s[..^2];
+        var b = lead.Aggregate(1L, (p, q) => p * q);
+        var mapShape = lead.Concat(new[] { Heads, n, n }).ToArray();
+        using var scope = NewDisposeScope();
+        var qkvOut = qkv.forward(x.reshape(b, n, Dim)).reshape(b, n, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4);
+        Tensor? mask = null;
+        if (keyMask is not null)
+        {
+            var expected = lead.Append(n).ToArray();
+            if (!keyMask.shape.SequenceEqual(expected))
+                throw new ArgumentException($"MultiHeadSelfAttention key mask must have shape {Tensor.ShapeString(expected)}, got {Tensor.ShapeString(keyMask.shape)}.");
+            mask = keyMask.reshape(b, 1, 1, n);
+        }
+        var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, mask, training ? AttnDropout : 0);
+        if (KeepAttention)
+        {
+            LastAttention?.Dispose();
+            LastAttention = attn.detach().reshape(mapShape).DetachFromDisposeScope();
+        }
+        var y = proj.forward(ctx.transpose(1, 2).reshape(b, n, AttnDim));
+        if (training && ProjDropout > 0) y = nn.functional.dropout(y, ProjDropout, true);
+        var output = scope.MoveToOuter(y.reshape(s));
+        var attention = returnAttention ? scope.MoveToOuter(attn.reshape(mapShape)) : null;
+        return (output, attention);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) LastAttention?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>The attention equation shared by every attention layer.</summary>
+public static class Attention
+{
+    /// <summary>
+    /// softmax(q kᵀ · scale) v for q, k, v [B, H, N, d]; <paramref name="keyMask"/> broadcastable to [B, H, N, N]
+    /// (true = attend). Returns the context [B, H, N, d] and the attention weights (before dropout).
+    /// </summary>
+    public static (Tensor context, Tensor weights) ScaledDotProduct(Tensor q, Tensor k, Tensor v, double scale, Tensor? keyMask = null, double dropout = 0)
+    {
+        using var scope = NewDisposeScope();
+        var scores = q.matmul(k.transpose(-2, -1)) * scale;
+        if (keyMask is not null) scores = scores.masked_fill(keyMask.logical_not(), double.NegativeInfinity);
+        var attn = nn.functional.softmax(scores, -1);
+        var dropped = dropout > 0 ? nn.functional.dropout(attn, dropout, true) : attn;
+        var ctx = dropped.matmul(v);
+        scope.MoveToOuter(ctx, attn);
+        return (ctx, attn);
+    }
+}

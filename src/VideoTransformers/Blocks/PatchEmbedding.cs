@@ -1,0 +1,41 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>
+/// Projects flattened patches to the token dimension with LayerNorm on both sides (seed 000; lucidrains' ViT):
+/// <c>norm_in</c> (LayerNorm over C·p·p) → <c>proj</c> (Linear) → <c>norm_out</c> (LayerNorm over D).
+/// </summary>
+public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.LayerNorm norm_in;
+    private readonly nn.Linear proj;
+    private readonly nn.LayerNorm norm_out;
+
+    /// <summary>Creates the embedding.</summary>
+    public PatchEmbedding(long patchDim, long tokenDim, double eps = 1e-5) : base(nameof(PatchEmbedding))
+    {
+        PatchDim = patchDim;
+        TokenDim = tokenDim;
+        norm_in = new nn.LayerNorm(patchDim, eps);
+        proj = new nn.Linear(patchDim, tokenDim);
+        norm_out = new nn.LayerNorm(tokenDim, eps);
+        RegisterComponents();
+    }
+
+    /// <summary>Flattened patch size C·ph·pw.</summary>
+    public long PatchDim { get; }
+    /// <summary>Token dimension D.</summary>
+    public long TokenDim { get; }
+
+    /// <summary>[..., C·p·p] → [..., D].</summary>
+    public override Tensor forward(Tensor patches)
+    {
+        var s = patches.shape;
+        if (s.Length < 2 || s[^1] != PatchDim)
+            throw new ArgumentException($"PatchEmbedding expected [..., {PatchDim}] patches, got {Tensor.ShapeString(s)}.");
+        using var scope = NewDisposeScope();
+        return scope.MoveToOuter(norm_out.forward(proj.forward(norm_in.forward(patches))));
+    }
+}

@@ -1,0 +1,105 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Blocks;
+
+/// <summary>
+/// A transformer block over tokens [..., N, D]. Pre-norm (ViT): x += DropPath(Attn(LN₁ x)); x += DropPath(MLP(LN₂ x)).
+/// Post-norm (BERT): x = LN₁(x + Attn x); x = LN₂(x + MLP x).
+/// Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
+/// </summary>
+public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.LayerNorm norm1;
+    private readonly MultiHeadSelfAttention attn;
+    private readonly nn.LayerNorm norm2;
+    private readonly Mlp mlp;
+    private readonly DropPath drop_path;
+
+    /// <summary>Creates the block.</summary>
+    public TransformerBlock(BlockOptions o, bool preNorm = true) : base(nameof(TransformerBlock))
+    {
+        Options = o;
+        PreNorm = preNorm;
+        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
+        drop_path = new DropPath(o.DropPath);
+        RegisterComponents();
+    }
+
+    /// <summary>The block's hyper-parameters.</summary>
+    public BlockOptions Options { get; }
+    /// <summary>Pre-norm (true) or post-norm (false).</summary>
+    public bool PreNorm { get; }
+    /// <summary>The attention layer (e.g. to read its attention maps).</summary>
+    public MultiHeadSelfAttention Attention => attn;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>Runs the block; <paramref name="keyMask"/> hides padded tokens (see <see cref="MultiHeadSelfAttention"/>).</summary>
+    public Tensor forward(Tensor x, Tensor? keyMask)
+    {
+        var s = x.shape;
+        if (s.Length < 2 || s[^1] != Options.Dim)
+            throw new ArgumentException($"TransformerBlock expected tokens [..., N, {Options.Dim}], got {Tensor.ShapeString(s)}.");
+        using var scope = NewDisposeScope();
+        Tensor y;
+        if (PreNorm)
+        {
+            y = x + drop_path.forward(attn.forward(norm1.forward(x), keyMask).output);
+            y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
+        }
+        else
+        {
+            y = norm1.forward(x + drop_path.forward(attn.forward(x, keyMask).output));
+            y = norm2.forward(y + drop_path.forward(mlp.forward(y)));
+        }
+        return scope.MoveToOuter(y);
+    }
+}
+
+/// <summary>
+/// A stack of <see cref="TransformerBlock"/>s with stochastic depth rising linearly to <c>dropPath</c>, and an
+/// optional final LayerNorm. Parameters: <c>blocks.{i}.*</c>, <c>norm</c>.
+/// </summary>
+public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
+{
+    private readonly nn.ModuleList<TransformerBlock> blocks;
+    private readonly nn.LayerNorm? norm;
+
+    /// <summary>Creates the encoder; <paramref name="o"/>.DropPath is the last block's rate.</summary>
+    public TransformerEncoder(BlockOptions o, int depth, bool finalNorm = true, bool preNorm = true) : base(nameof(TransformerEncoder))
+    {
+        if (depth <= 0) throw ThrowHelper.Config($"Encoder depth must be positive, got {depth}.");
+        Depth = depth;
+        blocks = new nn.ModuleList<TransformerBlock>(Enumerable.Range(0, depth).Select(i =>
+            new TransformerBlock(o with { DropPath = DropPathRate(o.DropPath, i, depth) }, preNorm)));
+        if (finalNorm) norm = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Linear stochastic-depth rule: 0 for the first block, <paramref name="max"/> for the last.</summary>
+    public static double DropPathRate(double max, int index, int depth) => depth <= 1 ? 0 : max * index / (depth - 1);
+
+    /// <summary>Number of blocks.</summary>
+    public int Depth { get; }
+
+    /// <summary>The blocks.</summary>
+    public IReadOnlyList<TransformerBlock> Blocks => blocks;
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>Runs every block, then the final norm.</summary>
+    public Tensor forward(Tensor x, Tensor? keyMask)
+    {
+        using var scope = NewDisposeScope();
+        var y = x;
+        foreach (var b in blocks) y = b.forward(y, keyMask);
+        if (norm is not null) y = norm.forward(y);
+        return scope.MoveToOuter(ReferenceEquals(y, x) ? x.alias() : y);
+    }
+}

@@ -1,0 +1,129 @@
+using VideoTransformers.Blocks;
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Models;
+
+/// <summary>Configuration of <see cref="ActionBert"/> (seed 001).</summary>
+public sealed record ActionBertConfig
+{
+    /// <summary>Per-frame feature size F (of the precomputed features, or of the CNN frame encoder).</summary>
+    public long FeatureDim { get; init; } = 512;
+    /// <summary>Maximum sequence length (frames).</summary>
+    public long MaxLength { get; init; } = 32;
+    /// <summary>Hidden size.</summary>
+    public long Dim { get; init; } = 256;
+    /// <summary>Heads.</summary>
+    public long Heads { get; init; } = 4;
+    /// <summary>Intermediate size.</summary>
+    public long MlpDim { get; init; } = 1024;
+    /// <summary>Encoder layers.</summary>
+    public int Layers { get; init; } = 4;
+    /// <summary>Classes.</summary>
+    public long Classes { get; init; } = 101;
+    /// <summary>Dropout (BERT's hidden_dropout_prob).</summary>
+    public double Dropout { get; init; } = 0.1;
+    /// <summary>Attention dropout.</summary>
+    public double AttnDropout { get; init; } = 0.1;
+    /// <summary>LayerNorm epsilon (BERT: 1e-12).</summary>
+    public double LayerNormEps { get; init; } = 1e-12;
+    /// <summary>When set, a <see cref="CnnFrameEncoder"/> trained end to end turns frames [B, T, C, H, W] into features.</summary>
+    public FrameEncoderConfig? FrameEncoder { get; init; }
+
+    /// <summary>ActionBERT over UCF101 clip features (seed 001): 512-d features, 32 frames, 4 layers of 256.</summary>
+    public static ActionBertConfig Ucf101Features => new();
+}
+
+/// <summary>The end-to-end frame encoder of ActionBERT and CNN-LSTM: frames [C, H, W] → F features.</summary>
+/// <param name="Channels">Frame channels.</param>
+/// <param name="Height">Frame height.</param>
+/// <param name="Width">Frame width.</param>
+/// <param name="CnnWidth">Width of the CNN's first stage.</param>
+public sealed record FrameEncoderConfig(long Channels, long Height, long Width, long CnnWidth = 32);
+
+/// <summary>
+/// ActionBERT (seed 001): a BERT-style temporal transformer over per-frame features [B, T, F] — feature projection,
+/// CLS token, learned positions, embedding LayerNorm, post-norm encoder layers, and a classifier on the CLS output.
+/// Padded frames are masked out when lengths are given. With a frame encoder it takes raw frames and trains end to end.
+/// Parameters: <c>frame_encoder</c> (optional), <c>feature_proj</c>, <c>cls_token</c>, <c>pos_embed</c>,
+/// <c>emb_norm</c>, <c>encoder</c>, <c>head</c>.
+/// </summary>
+public sealed class ActionBert : VideoClassifier
+{
+    private readonly CnnFrameEncoder? frame_encoder;
+    private readonly nn.Linear feature_proj;
+    private readonly nn.Parameter cls_token;
+    private readonly LearnedPositionalEmbedding pos_embed;
+    private readonly nn.LayerNorm emb_norm;
+    private readonly TransformerEncoder encoder;
+    private readonly ClassificationHead head;
+
+    /// <summary>Creates the model.</summary>
+    public ActionBert(ActionBertConfig config) : base(nameof(ActionBert))
+    {
+        Config = config;
+        var c = config;
+        if (c.FrameEncoder is { } fe) frame_encoder = new CnnFrameEncoder(fe.Channels, c.FeatureDim, fe.CnnWidth);
+        feature_proj = new nn.Linear(c.FeatureDim, c.Dim);
+        using (NewDisposeScope()) cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+        pos_embed = new LearnedPositionalEmbedding(c.MaxLength + 1, c.Dim, 1);
+        emb_norm = new nn.LayerNorm(c.Dim, c.LayerNormEps);
+        encoder = new TransformerEncoder(new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps),
+            c.Layers, finalNorm: false, preNorm: false);
+        head = new ClassificationHead(c.Dim, c.Classes, null, c.Dropout);
+        RegisterComponents();
+    }
+
+    /// <summary>The configuration.</summary>
+    public ActionBertConfig Config { get; }
+
+    /// <inheritdoc />
+    public override long[] SampleShape => Config.FrameEncoder is { } fe
+        ? new[] { Config.MaxLength, fe.Channels, fe.Height, fe.Width }
+        : new[] { Config.MaxLength, Config.FeatureDim };
+
+    /// <inheritdoc />
+    public override long NumClasses => Config.Classes;
+
+    /// <inheritdoc />
+    public override long FlopsPerClip
+    {
+        get
+        {
+            var c = Config;
+            var enc = frame_encoder is null ? 0 : c.MaxLength * frame_encoder.FlopsPerFrame(c.FrameEncoder!.Height, c.FrameEncoder.Width);
+            return enc + Flops.Linear(c.MaxLength, c.FeatureDim, c.Dim) + c.Layers * Flops.Block(1, c.MaxLength + 1, c.Dim, c.Dim, c.MlpDim)
+                   + Flops.Linear(1, c.Dim, c.Classes);
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input) => forward(input, null);
+
+    /// <summary>
+    /// Features [B, T, F] (or frames [B, T, C, H, W] with a frame encoder), T ≤ MaxLength, and optional valid
+    /// lengths [B] (int64): frames at or beyond a clip's length are masked out of attention.
+    /// </summary>
+    public Tensor forward(Tensor input, Tensor? lengths)
+    {
+        using var scope = NewDisposeScope();
+        var feats = frame_encoder?.forward(input) ?? input;
+        var s = ThrowHelper.CheckRank(feats, 3, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
+        ThrowHelper.CheckDim(s, 2, Config.FeatureDim, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
+        if (s[1] > Config.MaxLength) throw new ArgumentException($"ActionBert takes at most {Config.MaxLength} frames, got {s[1]}.");
+        long b = s[0], t = s[1];
+        var x = cat(new[] { cls_token.expand(b, 1, Config.Dim), feature_proj.forward(feats) }, 1);
+        var pe = pos_embed.Resized(Config.MaxLength + 1).narrow(1, 0, t + 1);
+        x = emb_norm.forward(x + pe);
+        if (training && Config.Dropout > 0) x = nn.functional.dropout(x, Config.Dropout, true);
+        Tensor? mask = null;
+        if (lengths is not null)
+        {
+            if (!lengths.shape.SequenceEqual(new[] { b })) throw new ArgumentException($"ActionBert lengths must have shape [{b}], got {Tensor.ShapeString(lengths.shape)}.");
+            // Position 0 is the CLS token; frame i sits at position i+1 and is valid when i < length.
+            mask = arange(t + 1).unsqueeze(0).le(lengths.unsqueeze(1));
+        }
+        x = encoder.forward(x, mask);
+        return scope.MoveToOuter(head.forward(x.select(1, 0)));
+    }
+}

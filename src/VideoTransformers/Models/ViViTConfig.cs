@@ -1,0 +1,83 @@
+using VideoTransformers.Blocks;
+
+namespace VideoTransformers.Models;
+
+/// <summary>The four ViViT attention variants (Arnab et al. 2021, §3.3).</summary>
+public enum ViViTVariant
+{
+    /// <summary>Model 1: joint spatio-temporal attention over all tubelet tokens.</summary>
+    Joint,
+    /// <summary>Model 2: a spatial encoder per frame, then a temporal encoder over frame-level tokens.</summary>
+    FactorisedEncoder,
+    /// <summary>Model 3: spatial then temporal self-attention inside every block.</summary>
+    FactorisedSelfAttention,
+    /// <summary>Model 4: heads split between spatial and temporal dot-product attention.</summary>
+    FactorisedDotProduct,
+}
+
+/// <summary>Configuration of <see cref="ViViT"/>. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.</summary>
+public sealed record ViViTConfig
+{
+    /// <summary>Attention variant.</summary>
+    public ViViTVariant Variant { get; init; } = ViViTVariant.Joint;
+    /// <summary>Frames (or volume depth).</summary>
+    public long Frames { get; init; } = 16;
+    /// <summary>Frame height.</summary>
+    public long ImageHeight { get; init; } = 64;
+    /// <summary>Frame width.</summary>
+    public long ImageWidth { get; init; } = 64;
+    /// <summary>Channels.</summary>
+    public long Channels { get; init; } = 1;
+    /// <summary>Tubelet depth t.</summary>
+    public long TubeletT { get; init; } = 2;
+    /// <summary>Tubelet height h.</summary>
+    public long TubeletH { get; init; } = 16;
+    /// <summary>Tubelet width w.</summary>
+    public long TubeletW { get; init; } = 16;
+    /// <summary>What to do when the tubelet does not divide the clip.</summary>
+    public TubeletRemainder Remainder { get; init; } = TubeletRemainder.Error;
+    /// <summary>Token (projection) dimension.</summary>
+    public long Dim { get; init; } = 192;
+    /// <summary>Heads.</summary>
+    public long Heads { get; init; } = 4;
+    /// <summary>MLP hidden size.</summary>
+    public long MlpDim { get; init; } = 768;
+    /// <summary>Layers (the spatial encoder's, for the factorised encoder).</summary>
+    public int Layers { get; init; } = 6;
+    /// <summary>Temporal encoder layers (factorised encoder only).</summary>
+    public int TemporalLayers { get; init; } = 2;
+    /// <summary>Classes.</summary>
+    public long Classes { get; init; } = 6;
+    /// <summary>CLS token or global average pooling (models 3 and 4 use mean pooling).</summary>
+    public Pooling Pooling { get; init; } = Pooling.Cls;
+    /// <summary>LayerNorm epsilon.</summary>
+    public double LayerNormEps { get; init; } = 1e-5;
+    /// <summary>GELU form ("none" exact, "tanh" approximate — HF ViViT uses the tanh form, gelu_fast).</summary>
+    public string Gelu { get; init; } = "none";
+    /// <summary>Dropout.</summary>
+    public double Dropout { get; init; }
+    /// <summary>Attention dropout.</summary>
+    public double AttnDropout { get; init; }
+    /// <summary>Stochastic depth of the last block.</summary>
+    public double DropPath { get; init; }
+    /// <summary>MLP head hidden size, or null for a linear head.</summary>
+    public long? HeadHidden { get; init; }
+
+    /// <summary>
+    /// The Keras ViViT example on OrganMNIST3D (seeds 002/004): 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
+    /// dim 128, 8 heads, 8 layers, LayerNorm eps 1e-6, MLP 4×dim, global average pooling, 11 classes.
+    /// </summary>
+    public static ViViTConfig KerasOrganMnist3D => new()
+    {
+        Variant = ViViTVariant.Joint, Frames = 28, ImageHeight = 28, ImageWidth = 28, Channels = 1,
+        TubeletT = 8, TubeletH = 8, TubeletW = 8, Remainder = TubeletRemainder.Truncate,
+        Dim = 128, Heads = 8, MlpDim = 512, Layers = 8, Classes = 11, Pooling = Pooling.Mean, LayerNormEps = 1e-6,
+    };
+
+    /// <summary>The configuration as a small factorised-encoder model for 64×64 grayscale clips of 16 frames.</summary>
+    public static ViViTConfig SmallFactorisedEncoder => new()
+    {
+        Variant = ViViTVariant.FactorisedEncoder, Frames = 16, ImageHeight = 64, ImageWidth = 64, TubeletT = 2, TubeletH = 16, TubeletW = 16,
+        Dim = 128, Heads = 4, MlpDim = 256, Layers = 4, TemporalLayers = 2,
+    };
+}

@@ -1,0 +1,58 @@
+using VideoTransformers.Torch;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Models;
+
+/// <summary>
+/// Base of every model in the zoo: a module from a clip (video [B, T, C, H, W] or features [B, T, F]) to logits
+/// [B, classes], with its analytic cost.
+/// </summary>
+public abstract class VideoClassifier : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the model.</summary>
+    protected VideoClassifier(string name) : base(name) { }
+
+    /// <summary>The shape of one input sample, without the batch dimension ([T, C, H, W] or [T, F]).</summary>
+    public abstract long[] SampleShape { get; }
+
+    /// <summary>Number of output classes.</summary>
+    public abstract long NumClasses { get; }
+
+    /// <summary>
+    /// Floating-point operations of one forward pass over one clip (a multiply-add counts as 2), from the
+    /// matrix products, attention and convolutions; norms, softmax and element-wise ops are left out.
+    /// </summary>
+    public abstract long FlopsPerClip { get; }
+
+    /// <summary>The attention layers whose maps can be visualised, with names.</summary>
+    public virtual IEnumerable<(string name, Blocks.MultiHeadSelfAttention attention)> AttentionLayers() =>
+        named_modules().Where(m => m.module is Blocks.MultiHeadSelfAttention).Select(m => (m.name, (Blocks.MultiHeadSelfAttention)m.module));
+
+    /// <summary>Checks a batch against <see cref="SampleShape"/> and returns its shape.</summary>
+    protected long[] CheckInput(Tensor x)
+    {
+        var s = x.shape;
+        var want = SampleShape;
+        if (s.Length != want.Length + 1 || !s[1..].SequenceEqual(want))
+            throw new ArgumentException($"{name} expected input [B, {string.Join(", ", want)}], got {Tensor.ShapeString(s)}.");
+        return s;
+    }
+}
+
+/// <summary>Analytic FLOP counts (2 per multiply-add) of the building blocks.</summary>
+public static class Flops
+{
+    /// <summary>A Linear layer over <paramref name="tokens"/> tokens.</summary>
+    public static long Linear(long tokens, long inFeatures, long outFeatures) => 2 * tokens * inFeatures * outFeatures;
+
+    /// <summary>Self-attention over <paramref name="groups"/> independent sequences of <paramref name="n"/> tokens.</summary>
+    public static long Attention(long groups, long n, long dim, long attnDim) =>
+        Linear(groups * n, dim, 3 * attnDim) + 2 * 2 * groups * n * n * attnDim + Linear(groups * n, attnDim, dim);
+
+    /// <summary>A pre-norm transformer block (attention + MLP) over groups × n tokens.</summary>
+    public static long Block(long groups, long n, long dim, long attnDim, long mlp) =>
+        Attention(groups, n, dim, attnDim) + Linear(groups * n, dim, mlp) + Linear(groups * n, mlp, dim);
+
+    /// <summary>A convolution producing <paramref name="outputElements"/> values, each from in·k values.</summary>
+    public static long Conv(long outputElements, long inChannels, long kernelVolume) => 2 * outputElements * inChannels * kernelVolume;
+}

@@ -1,2 +1,0 @@
-namespace VideoTransformers;
-internal static class Placeholder { }

@@ -1,0 +1,43 @@
+using VideoTransformers.Blocks;
+using VideoTransformers.Models;
+
+namespace VideoTransformers.Tests;
+
+/// <summary>Small configurations of every model and variant, so that tests stay fast on 2 cores.</summary>
+public static class SmallModels
+{
+    public static FrameViTConfig FrameViT => new() { ImageHeight = 32, ImageWidth = 32, Frames = 4, PatchSize = 16, TokenDim = 32, AttnDim = 32, Heads = 2, MlpDim = 64, Layers = 2, Classes = 5 };
+
+    public static ViViTConfig ViViT(ViViTVariant v) => new()
+    {
+        Variant = v, Frames = 4, ImageHeight = 32, ImageWidth = 32, Channels = 1, TubeletT = 2, TubeletH = 16, TubeletW = 16,
+        Dim = 32, Heads = 2, MlpDim = 64, Layers = 2, TemporalLayers = 1, Classes = 5,
+        Pooling = v is ViViTVariant.Joint or ViViTVariant.FactorisedEncoder ? Pooling.Cls : Pooling.Mean,
+    };
+
+    public static TimeSformerConfig TimeSformer(TimeSformerAttention a) => new()
+    {
+        Attention = a, Frames = 4, ImageHeight = 32, ImageWidth = 32, Channels = 1, PatchSize = 16, Dim = 32, Heads = 2, MlpDim = 64, Layers = 2, Classes = 5,
+    };
+
+    public static ActionBertConfig ActionBert => new() { FeatureDim = 16, MaxLength = 6, Dim = 32, Heads = 2, MlpDim = 64, Layers = 2, Classes = 5, Dropout = 0, AttnDropout = 0 };
+
+    public static RnnConfig BiLstm => new() { FeatureDim = 16, Frames = 6, Hidden = 16, Classes = 5 };
+
+    public static RnnConfig CnnLstm => new() { FeatureDim = 16, Frames = 4, Hidden = 16, Classes = 5, FrameEncoder = new FrameEncoderConfig(1, 16, 16, 8) };
+
+    public static IEnumerable<(string name, Func<VideoClassifier> create)> All()
+    {
+        yield return ("FrameViT", () => new FrameViT(FrameViT));
+        foreach (var v in Enum.GetValues<ViViTVariant>()) yield return ($"ViViT-{v}", () => new ViViT(ViViT(v)));
+        foreach (var a in Enum.GetValues<TimeSformerAttention>()) yield return ($"TimeSformer-{a}", () => new TimeSformer(TimeSformer(a)));
+        yield return ("ActionBert", () => new ActionBert(ActionBert));
+        yield return ("ActionBert-e2e", () => new ActionBert(ActionBert with { FrameEncoder = new FrameEncoderConfig(1, 16, 16, 8), MaxLength = 4 }));
+        yield return ("BiLstm", () => new BiLstm(BiLstm));
+        yield return ("CnnLstm", () => new CnnLstm(CnnLstm));
+    }
+
+    public static IEnumerable<object[]> Names() => All().Select(m => new object[] { m.name });
+
+    public static VideoClassifier Create(string name) => All().Single(m => m.name == name).create();
+}
