@@ -1,2 +1,0 @@
-namespace VideoTransformers.Training;
-internal static class Placeholder { }
