@@ -1,2 +1,0 @@
-namespace VideoTransformers.Data;
-internal static class Placeholder { }
