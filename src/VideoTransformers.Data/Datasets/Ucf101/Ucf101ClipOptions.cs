@@ -1,0 +1,9 @@
+namespace VideoTransformers.Data.Datasets;
+
+/// <summary>How UCF101 videos are cut into clips (torchvision's UCF101 arguments).</summary>
+/// <param name="FramesPerClip">Frames per clip.</param>
+/// <param name="StepBetweenClips">Distance between consecutive clip starts, in resampled frames.</param>
+/// <param name="FrameRate">Resample every video to this rate; null keeps the native rate.</param>
+/// <param name="Width">Output width; 0 keeps the native width.</param>
+/// <param name="Height">Output height; 0 keeps the native height.</param>
+public sealed record Ucf101ClipOptions(int FramesPerClip = 16, int StepBetweenClips = 1, double? FrameRate = null, int Width = 0, int Height = 0);
