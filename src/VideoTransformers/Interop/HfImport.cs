@@ -1,0 +1,182 @@
+using System.Text.Json;
+using VideoTransformers.Blocks;
+using VideoTransformers.Models;
+using VideoTransformers.Torch;
+using VideoTransformers.Zoo;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Interop;
+
+/// <summary>
+/// Imports Hugging Face transformers checkpoints (a folder with <c>config.json</c> and <c>model.safetensors</c>) of
+/// <c>VivitForVideoClassification</c> and <c>TimesformerForVideoClassification</c> by mapping HF's parameter names
+/// onto ours (see docs/parameter-names.md), so that the published Kinetics weights can be used from .NET.
+/// </summary>
+public static class HfImport
+{
+    /// <summary>The result of an import: the model, its spec, and the class names from <c>id2label</c>.</summary>
+    /// <param name="Model">The model with the imported weights, in eval mode.</param>
+    /// <param name="Spec">Its spec.</param>
+    /// <param name="Labels">Class names by index (empty when the config has none).</param>
+    public sealed record Result(VideoClassifier Model, ModelSpec Spec, IReadOnlyList<string> Labels);
+
+    /// <summary>Loads a checkpoint folder; the architecture comes from <c>config.json</c>'s <c>model_type</c>.</summary>
+    public static Result Load(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"HF checkpoint folder '{folder}' does not exist.");
+        var configPath = Path.Combine(folder, "config.json");
+        var weightsPath = Path.Combine(folder, "model.safetensors");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"HF checkpoint '{folder}' has no config.json.", configPath);
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"HF checkpoint '{folder}' has no model.safetensors (PyTorch .bin files are not supported: convert them with safetensors first).", weightsPath);
+        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+        var cfg = doc.RootElement;
+        var type = Str(cfg, "model_type", "");
+        var labels = Labels(cfg);
+        using var scope = NewDisposeScope();
+        var hf = load(weightsPath);
+        var (spec, mapping) = type switch
+        {
+            "vivit" => ViViTSpec(cfg, labels.Count),
+            "timesformer" => TimeSformerSpec(cfg, labels.Count),
+            _ => throw new NotSupportedException($"HF model_type '{type}' is not supported; expected 'vivit' or 'timesformer'."),
+        };
+        var model = spec.Build();
+        try
+        {
+            var ours = new Dictionary<string, Tensor>();
+            var used = new HashSet<string>();
+            foreach (var (target, sources) in mapping(model.state_dict().Keys))
+            {
+                var missing = sources.Where(s => !hf.ContainsKey(s)).ToList();
+                if (missing.Count > 0) throw new KeyNotFoundException($"HF checkpoint '{weightsPath}' lacks {string.Join(", ", missing)} (needed for {target}).");
+                ours[target] = sources.Length == 1 ? hf[sources[0]] : cat(sources.Select(s => hf[s]).ToList(), 0);
+                used.UnionWith(sources);
+            }
+            var unused = hf.Keys.Where(k => !used.Contains(k) && !k.EndsWith("position_ids", StringComparison.Ordinal)).ToList();
+            if (unused.Count > 0) throw new InvalidDataException($"HF checkpoint '{weightsPath}' has weights with no counterpart: {string.Join(", ", unused.Take(10))}{(unused.Count > 10 ? ", ..." : "")}");
+            model.load_state_dict(ours, strict: true);
+            model.eval();
+            return new Result(model, spec, labels);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private delegate IEnumerable<(string target, string[] sources)> Mapping(IEnumerable<string> ourKeys);
+
+    private static (ModelSpec, Mapping) ViViTSpec(JsonElement c, int labelCount)
+    {
+        var tub = c.TryGetProperty("tubelet_size", out var t) ? t.EnumerateArray().Select(e => e.GetInt64()).ToArray() : new long[] { 2, 16, 16 };
+        var image = Long(c, "image_size", 224);
+        var config = new ViViTConfig
+        {
+            Variant = ViViTVariant.Joint, Pooling = Pooling.Cls,
+            Frames = Long(c, "num_frames", 32), ImageHeight = image, ImageWidth = image, Channels = Long(c, "num_channels", 3),
+            TubeletT = tub[0], TubeletH = tub[1], TubeletW = tub[2],
+            Dim = Long(c, "hidden_size", 768), Heads = Long(c, "num_attention_heads", 12), MlpDim = Long(c, "intermediate_size", 3072),
+            Layers = (int)Long(c, "num_hidden_layers", 12), Classes = Math.Max(labelCount, (int)Long(c, "num_labels", labelCount)),
+            LayerNormEps = Double(c, "layer_norm_eps", 1e-6), Gelu = Gelu(Str(c, "hidden_act", "gelu_fast")),
+        };
+        if (!Bool(c, "qkv_bias", true)) throw new NotSupportedException("ViViT checkpoints without a Q/K/V bias are not supported.");
+        IEnumerable<(string, string[])> Map(IEnumerable<string> keys)
+        {
+            yield return ("cls_token", new[] { "vivit.embeddings.cls_token" });
+            yield return ("pos_embed.weight", new[] { "vivit.embeddings.position_embeddings" });
+            yield return ("tubelet.proj.weight", new[] { "vivit.embeddings.patch_embeddings.projection.weight" });
+            yield return ("tubelet.proj.bias", new[] { "vivit.embeddings.patch_embeddings.projection.bias" });
+            for (var i = 0; i < config.Layers; i++)
+            {
+                var h = $"vivit.encoder.layer.{i}.";
+                var o = $"encoder.blocks.{i}.";
+                foreach (var kind in new[] { "weight", "bias" })
+                {
+                    yield return (o + "attn.qkv." + kind, new[] { h + "attention.attention.query." + kind, h + "attention.attention.key." + kind, h + "attention.attention.value." + kind });
+                    yield return (o + "attn.proj." + kind, new[] { h + "attention.output.dense." + kind });
+                    yield return (o + "norm1." + kind, new[] { h + "layernorm_before." + kind });
+                    yield return (o + "norm2." + kind, new[] { h + "layernorm_after." + kind });
+                    yield return (o + "mlp.fc1." + kind, new[] { h + "intermediate.dense." + kind });
+                    yield return (o + "mlp.fc2." + kind, new[] { h + "output.dense." + kind });
+                }
+            }
+            foreach (var kind in new[] { "weight", "bias" })
+            {
+                yield return ("encoder.norm." + kind, new[] { "vivit.layernorm." + kind });
+                yield return ("head.fc." + kind, new[] { "classifier." + kind });
+            }
+        }
+        return (new ModelSpec { Model = "vivit", ViViT = config }, Map);
+    }
+
+    private static (ModelSpec, Mapping) TimeSformerSpec(JsonElement c, int labelCount)
+    {
+        var image = Long(c, "image_size", 224);
+        var attention = Str(c, "attention_type", "divided_space_time");
+        var config = new TimeSformerConfig
+        {
+            Attention = ModelZoo.ParseTimeSformerAttention(attention),
+            Frames = Long(c, "num_frames", 8), ImageHeight = image, ImageWidth = image, Channels = Long(c, "num_channels", 3),
+            PatchSize = Long(c, "patch_size", 16), Dim = Long(c, "hidden_size", 768), Heads = Long(c, "num_attention_heads", 12),
+            MlpDim = Long(c, "intermediate_size", 3072), Layers = (int)Long(c, "num_hidden_layers", 12),
+            Classes = Math.Max(labelCount, (int)Long(c, "num_labels", labelCount)),
+            LayerNormEps = Double(c, "layer_norm_eps", 1e-6), Gelu = Gelu(Str(c, "hidden_act", "gelu")), QkvBias = Bool(c, "qkv_bias", true),
+        };
+        IEnumerable<(string, string[])> Map(IEnumerable<string> keys)
+        {
+            var e = "timesformer.embeddings.";
+            yield return ("cls_token", new[] { e + "cls_token" });
+            yield return ("pos_embed.weight", new[] { e + "position_embeddings" });
+            if (config.Attention != TimeSformerAttention.SpaceOnly) yield return ("time_embed.weight", new[] { e + "time_embeddings" });
+            yield return ("patch_embed.proj.weight", new[] { e + "patch_embeddings.projection.weight" });
+            yield return ("patch_embed.proj.bias", new[] { e + "patch_embeddings.projection.bias" });
+            var pairs = new List<(string ours, string theirs)>
+            {
+                ("norm1", "layernorm_before"), ("attn.proj", "attention.output.dense"), ("norm2", "layernorm_after"),
+                ("mlp.fc1", "intermediate.dense"), ("mlp.fc2", "output.dense"),
+            };
+            if (config.Attention == TimeSformerAttention.DividedSpaceTime)
+                pairs.AddRange(new[] { ("temporal_norm1", "temporal_layernorm"), ("temporal_attn.proj", "temporal_attention.output.dense"), ("temporal_fc", "temporal_dense") });
+            for (var i = 0; i < config.Layers; i++)
+            {
+                var h = $"timesformer.encoder.layer.{i}.";
+                var o = $"blocks.{i}.";
+                foreach (var kind in new[] { "weight", "bias" })
+                    foreach (var (ours, theirs) in pairs) yield return (o + ours + "." + kind, new[] { h + theirs + "." + kind });
+                yield return (o + "attn.qkv.weight", new[] { h + "attention.attention.qkv.weight" });
+                if (config.QkvBias) yield return (o + "attn.qkv.bias", new[] { h + "attention.attention.qkv.bias" });
+                if (config.Attention == TimeSformerAttention.DividedSpaceTime)
+                {
+                    yield return (o + "temporal_attn.qkv.weight", new[] { h + "temporal_attention.attention.qkv.weight" });
+                    if (config.QkvBias) yield return (o + "temporal_attn.qkv.bias", new[] { h + "temporal_attention.attention.qkv.bias" });
+                }
+            }
+            foreach (var kind in new[] { "weight", "bias" })
+            {
+                yield return ("norm." + kind, new[] { "timesformer.layernorm." + kind });
+                yield return ("head.fc." + kind, new[] { "classifier." + kind });
+            }
+        }
+        return (new ModelSpec { Model = "timesformer", TimeSformer = config }, Map);
+    }
+
+    private static string Gelu(string act) => act switch
+    {
+        "gelu" => "none",
+        "gelu_fast" or "gelu_new" or "gelu_pytorch_tanh" => "tanh",
+        _ => throw new NotSupportedException($"HF activation '{act}' is not supported (expected gelu, gelu_fast, gelu_new or gelu_pytorch_tanh)."),
+    };
+
+    private static IReadOnlyList<string> Labels(JsonElement c)
+    {
+        if (!c.TryGetProperty("id2label", out var m) || m.ValueKind != JsonValueKind.Object) return Array.Empty<string>();
+        var pairs = m.EnumerateObject().Select(p => (index: int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), label: p.Value.GetString() ?? p.Name)).OrderBy(p => p.index).ToList();
+        return pairs.Select(p => p.label).ToList();
+    }
+
+    private static long Long(JsonElement c, string key, long fallback) => c.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : fallback;
+    private static double Double(JsonElement c, string key, double fallback) => c.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
+    private static string Str(JsonElement c, string key, string fallback) => c.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : fallback;
+    private static bool Bool(JsonElement c, string key, bool fallback) => c.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : fallback;
+}
