@@ -24,6 +24,21 @@ public static class PythonNumpy
         return "";
     }
 
+    /// <summary>
+    /// Returns the interpreter path when it can also import <paramref name="module"/> (e.g. <c>torch</c>);
+    /// otherwise skips the test locally and fails it under CI.
+    /// </summary>
+    public static string RequireModule(string module)
+    {
+        var python = Require();
+        var (code, _, stderr) = Execute(python, ["-c", "import " + module]);
+        if (code == 0) return python;
+        var msg = $"'{python}' cannot import {module}: {stderr.Trim()} Install it (./build.sh deps) or set VT_PYTHON.";
+        if (SharedData.IsCI) throw new InvalidOperationException("CI=true and " + msg);
+        Skip.If(true, msg);
+        return python;
+    }
+
     /// <summary>Runs the interpreter with <paramref name="arguments"/>; returns stdout, or throws with stderr on a non-zero exit.</summary>
     public static string Run(params string[] arguments)
     {

@@ -16,6 +16,8 @@ public class SafeTensorsFormatTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
+    // The real `safetensors` Python package cannot be installed here (PyPI is unreachable), so the cross-checks
+    // use tests/python/safetensors_np.py, a numpy + json + struct implementation that follows the published spec exactly.
     private static string PythonScript => Path.Combine(SharedData.RepoRoot, "tests", "python", "safetensors_np.py");
 
     private static byte[] Floats(params float[] v)
