@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text;
+using VideoTransformers.Torch;
+using Xunit.Sdk;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.TestSupport;
+
+/// <summary>
+/// Tensor comparisons that explain themselves: a failure names the tensor, the shapes or dtypes that differ, how
+/// many elements are out of tolerance, and the worst one (its index, both values and the error).
+/// </summary>
+public static class TensorAssert
+{
+    /// <summary>The parity tolerances of the test suite: 1e-5 for float32 (and narrower floats), 1e-10 for float64.</summary>
+    public static (double Atol, double Rtol) DefaultTolerance(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float64 => (1e-10, 1e-10),
+        ScalarType.Float32 => (1e-5, 1e-5),
+        ScalarType.Float16 or ScalarType.BFloat16 => (1e-2, 1e-2),
+        _ => (0, 0),
+    };
+
+    /// <summary>
+    /// Asserts that <paramref name="actual"/> and <paramref name="expected"/> have the same shape and dtype and that
+    /// |actual − expected| ≤ atol + rtol·|expected| everywhere (NaN matches NaN; infinities must be equal).
+    /// Integer and bool tensors must match exactly.
+    /// </summary>
+    public static void Close(Tensor actual, Tensor expected, double atol, double rtol, string name = "tensor")
+    {
+        var problem = Compare(actual, expected, atol, rtol, name);
+        if (problem != null) throw new XunitException(problem);
+    }
+
+    /// <summary><see cref="Close(Tensor, Tensor, double, double, string)"/> with <see cref="DefaultTolerance"/> of the expected dtype.</summary>
+    public static void Close(Tensor actual, Tensor expected, string name = "tensor")
+    {
+        var (atol, rtol) = DefaultTolerance(expected.dtype);
+        Close(actual, expected, atol, rtol, name);
+    }
+
+    /// <summary>Asserts equal shape, dtype and bitwise-equal values (NaN payloads aside).</summary>
+    public static void Equal(Tensor actual, Tensor expected, string name = "tensor") => Close(actual, expected, 0, 0, name);
+
+    /// <summary>Returns null when the tensors agree (see <see cref="Close(Tensor, Tensor, double, double, string)"/>), else a description of the difference.</summary>
+    public static string? Compare(Tensor actual, Tensor expected, double atol, double rtol, string name = "tensor")
+    {
+        var sa = actual.shape;
+        var se = expected.shape;
+        if (!sa.SequenceEqual(se))
+            return $"{name}: shape {Tensor.ShapeString(sa)} differs from the expected {Tensor.ShapeString(se)}.";
+        if (actual.dtype != expected.dtype)
+            return $"{name}: dtype {actual.dtype} differs from the expected {expected.dtype}.";
+        if (!expected.dtype.IsFloatingPoint()) return CompareExact(actual, expected, name, sa);
+
+        using var scope = NewDisposeScope();
+        var a = actual.detach().to(ScalarType.Float64).data<double>();
+        var e = expected.detach().to(ScalarType.Float64).data<double>();
+        long bad = 0, worst = -1;
+        double worstErr = -1, maxErr = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            double err;
+            bool ok;
+            if (double.IsNaN(a[i]) || double.IsNaN(e[i])) { ok = double.IsNaN(a[i]) && double.IsNaN(e[i]); err = ok ? 0 : double.PositiveInfinity; }
+            else if (double.IsInfinity(e[i]) || double.IsInfinity(a[i])) { ok = a[i] == e[i]; err = ok ? 0 : double.PositiveInfinity; }
+            else { err = Math.Abs(a[i] - e[i]); ok = err <= atol + rtol * Math.Abs(e[i]); }
+            maxErr = Math.Max(maxErr, err);
+            if (!ok)
+            {
+                bad++;
+                // The worst violation relative to the allowed error, so that the report shows the element that matters.
+                var excess = err / (atol + rtol * Math.Abs(e[i]) + double.Epsilon);
+                if (excess > worstErr) { worstErr = excess; worst = i; }
+            }
+        }
+        if (bad == 0) return null;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{name}: {bad} of {a.Length} elements differ beyond atol={atol:G3} + rtol={rtol:G3}·|expected| ");
+        sb.Append(CultureInfo.InvariantCulture, $"({expected.dtype}, shape {Tensor.ShapeString(se)}); max abs error {maxErr:G6}; ");
+        sb.Append(CultureInfo.InvariantCulture, $"worst at {Index(worst, se)}: actual {a[worst]:R}, expected {e[worst]:R}, |diff| {Math.Abs(a[worst] - e[worst]):G6}.");
+        return sb.ToString();
+    }
+
+    private static string? CompareExact(Tensor actual, Tensor expected, string name, long[] shape)
+    {
+        using var scope = NewDisposeScope();
+        var a = actual.to(ScalarType.Int64).data<long>();
+        var e = expected.to(ScalarType.Int64).data<long>();
+        long bad = 0, first = -1;
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (a[i] == e[i]) continue;
+            bad++;
+            if (first < 0) first = i;
+        }
+        if (bad == 0) return null;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name}: {bad} of {a.Length} elements differ ({expected.dtype}, exact comparison); first at {Index(first, shape)}: actual {a[first]}, expected {e[first]}.");
+    }
+
+    /// <summary>Formats a flat C-order index as a multi-dimensional one, e.g. [1, 0, 2].</summary>
+    public static string Index(long flat, long[] shape)
+    {
+        if (shape.Length == 0) return "[]";
+        var idx = new long[shape.Length];
+        for (var d = shape.Length - 1; d >= 0; d--)
+        {
+            var s = Math.Max(1, shape[d]);
+            idx[d] = flat % s;
+            flat /= s;
+        }
+        return Tensor.ShapeString(idx);
+    }
+}

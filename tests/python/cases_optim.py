@@ -1,0 +1,43 @@
+"""Reference cases for torch.optim and torch.optim.lr_scheduler (see OptimizerParityTests.cs)."""
+import torch
+
+from reference_registry import case
+
+OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
+SCHEDULERS = {"step": torch.optim.lr_scheduler.StepLR, "cosine": torch.optim.lr_scheduler.CosineAnnealingLR}
+
+
+def synthetic_loss(params, X, Y):
+    """The deterministic loss both sides minimise (OptimizerParityTests.SyntheticLoss mirrors it)."""
+    w, b = params["w"], params["b"]
+    return (X @ w + b - Y).pow(2.0).mean() + 0.01 * w.pow(4.0).sum()
+
+
+@case("optimizer_trajectory")
+def optimizer_trajectory(t, a):
+    """Runs `steps` optimizer steps from the sent weights; returns every parameter after every step."""
+    params = {n: t[n].detach().clone().requires_grad_(True) for n in ("w", "b")}
+    groups = [dict(g.get("options") or {}, params=[params[n] for n in g["params"]]) for g in a["groups"]]
+    opt = OPTIMIZERS[a["kind"]](groups, **a["options"])
+    out = {}
+    for step in range(1, a["steps"] + 1):
+        opt.zero_grad()
+        synthetic_loss(params, t["X"], t["Y"]).backward()
+        opt.step()
+        for n, p in params.items():
+            out[f"step{step}.{n}"] = p.detach().clone()
+    return out
+
+
+@case("lr_schedule")
+def lr_schedule(t, a):
+    """Learning rate of every group at epochs 0..epochs, as a float64 tensor [epochs + 1, groups]."""
+    params = [torch.zeros(1, requires_grad=True) for _ in a["lrs"]]
+    opt = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, a["lrs"])], lr=a["lrs"][0])
+    sched = SCHEDULERS[a["kind"]](opt, **a["options"])
+    rows = [[g["lr"] for g in opt.param_groups]]
+    for _ in range(a["epochs"]):
+        opt.step()
+        sched.step()
+        rows.append([g["lr"] for g in opt.param_groups])
+    return {"lr": torch.tensor(rows, dtype=torch.float64)}
