@@ -378,7 +378,12 @@ class Rnn(nn.Module):
     def forward(self, x):
         if self.with_cnn:
             x = self.frame_encoder(x)
-        _, (h, _) = self.lstm(x)
+        # nn.LSTM caches its weights in _flat_weights, which functional_call (torch 1.13) does not update:
+        # call the op with the module's current attributes instead.
+        l = self.lstm
+        weights = [getattr(l, n) for n in l._flat_weights_names]
+        h0 = x.new_zeros(l.num_layers * 2, x.shape[0], l.hidden_size)
+        _, h, _ = torch.lstm(x, (h0, h0), weights, True, l.num_layers, 0.0, False, True, True)
         return self.head(torch.cat([h[-2], h[-1]], 1))
 
 
