@@ -1,0 +1,31 @@
+using VideoTransformers.Zoo;
+
+namespace VideoTransformers.Cli;
+
+/// <summary><c>vt models</c>: lists the presets with parameter counts and FLOPs per clip.</summary>
+public static class ModelsCommand
+{
+    public const string Usage = """
+        vt models [--json]
+          Lists the model presets with their parameter counts and FLOPs per clip (forward pass, 2 per multiply-add).
+        """;
+
+    public static int Run(Args a)
+    {
+        var rows = new List<Dictionary<string, object>>();
+        foreach (var (name, make) in ModelZoo.Presets)
+        {
+            using var model = make().Build();
+            rows.Add(new() { ["preset"] = name, ["model"] = make().Model, ["input"] = "[" + string.Join(", ", model.SampleShape) + "]",
+                ["classes"] = model.NumClasses, ["parameters"] = model.parameter_count(), ["gflops_per_clip"] = Math.Round(model.FlopsPerClip / 1e9, 3) });
+        }
+        if (a.Flag("json")) Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(rows));
+        else
+        {
+            Console.WriteLine($"{"preset",-24} {"model",-12} {"input",-20} {"classes",7} {"parameters",13} {"GFLOPs/clip",12}");
+            foreach (var r in rows)
+                Console.WriteLine($"{r["preset"],-24} {r["model"],-12} {r["input"],-20} {r["classes"],7} {r["parameters"],13:N0} {r["gflops_per_clip"],12}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,56 @@
+using VideoTransformers.Cli;
+using VideoTransformers.Torch;
+
+const string Usage = """
+    vt — VideoTransformers command line
+
+    Commands:
+      vt train     train a model on a dataset (see vt train --help)
+      vt eval      evaluate a checkpoint (multi-view: --clips N --crops 1|3)
+      vt predict   top-5 classes of one video
+      vt bench     time training or inference steps of a preset
+      vt models    list the presets with parameters and FLOPs
+      vt demo      the main job: FrameViT vs ViViT on the synthetic motion set
+
+    Every command takes --help.
+    """;
+
+if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+var command = args[0];
+var rest = args.Skip(1).ToArray();
+try
+{
+    return command switch
+    {
+        "bench" => Dispatch(rest, BenchCommand.Usage, new[] { "preset", "mode", "batch-size", "steps", "warmup", "threads" }, Array.Empty<string>(), BenchCommand.Run),
+        "models" => Dispatch(rest, ModelsCommand.Usage, Array.Empty<string>(), new[] { "json" }, ModelsCommand.Run),
+        _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
+    };
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static int Dispatch(string[] argv, string usage, string[] options, string[] flags, Func<Args, int> run)
+{
+    var a = new Args(argv, options, flags);
+    if (a.Help)
+    {
+        Console.WriteLine(usage);
+        return 0;
+    }
+    if (a.Positionals.Count > 0) throw new UsageException($"Unexpected argument '{a.Positionals[0]}'.\n\n{usage}");
+    return run(a);
+}
