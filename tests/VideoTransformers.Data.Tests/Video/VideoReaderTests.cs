@@ -41,9 +41,11 @@ public class VideoReaderTests(ITestOutputHelper output)
         foreach (var clip in TestFiles.Clips(folder, pattern))
         {
             using var reader = VideoReader.Open(clip);
-            reader.FrameCount.Should().BeGreaterThan(30, clip);
+            int counted = reader.FrameCount;
+            counted.Should().BeGreaterThan(30, clip);
             var frames = reader.Decode(0, -1, 1, 112, 112, PixelFormat.Rgb);
-            frames.Frames.Should().Be(reader.FrameCount, "every counted frame must decode: " + clip);
+            frames.Frames.Should().Be(counted, "the count from demuxing at open must equal the frames decoded: " + clip);
+            reader.FrameCount.Should().Be(counted);
             frames.Shape.Should().Equal(reader.FrameCount, 112, 112, 3);
             frames.Data.Length.Should().Be(frames.Frames * 112 * 112 * 3);
             frames.Frame(0).ToArray().Should().Contain(b => b != 0, "the first frame is not black: " + clip);
@@ -151,6 +153,27 @@ public class VideoReaderTests(ITestOutputHelper output)
             ex.Message.Should().Contain(path);
             ex.Message.Should().MatchRegex("truncated|partial file|moov atom not found|Invalid data");
         }
+    }
+
+    [SkippableFact]
+    public void Damage_in_the_middle_of_a_stream_fails_the_decode_that_reaches_it_but_not_earlier_frames()
+    {
+        var source = TestFiles.KthClips().First(c => c.EndsWith("person04_boxing_d1_uncomp.mp4"));
+        using var tmp = new TempDir();
+        var path = tmp.File("damaged.mp4");
+        var bytes = File.ReadAllBytes(source);
+        int at = bytes.Length / 2;
+        for (int i = 0; i < 4096; i++) bytes[at + i] = (byte)((i * 131 + 7) % 256);
+        File.WriteAllBytes(path, bytes);
+
+        using var reader = VideoReader.Open(path);
+        var ex = ((Action)(() => reader.Decode(0, -1, 1, 32, 32, PixelFormat.Gray))).Should().Throw<VideoDecodeException>().Which;
+        ex.FilePath.Should().Be(path);
+        ex.Message.Should().Contain(path).And.Contain("decoded before the failure");
+
+        // The reader recovers: frames before the damage still decode, identical to the intact file.
+        using var intact = VideoReader.Open(source);
+        reader.Decode(0, 20, 1, 32, 32, PixelFormat.Gray).Data.Should().Equal(intact.Decode(0, 20, 1, 32, 32, PixelFormat.Gray).Data);
     }
 
     [SkippableFact]
