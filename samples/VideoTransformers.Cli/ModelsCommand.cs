@@ -6,12 +6,19 @@ namespace VideoTransformers.Cli;
 public static class ModelsCommand
 {
     public const string Usage = """
-        vt models [--json]
+        vt models [--json] [--spec PRESET]
           Lists the model presets with their parameter counts and FLOPs per clip (forward pass, 2 per multiply-add).
+          --spec PRESET prints that preset's full ModelSpec JSON (what checkpoints store next to their weights).
         """;
 
     public static int Run(Args a)
     {
+        if (a.Get("spec") is string preset)
+        {
+            if (!ModelZoo.Presets.TryGetValue(preset, out var spec)) throw new UsageException($"Unknown preset '{preset}'. Presets: {string.Join(", ", ModelZoo.Presets.Keys)}.");
+            Console.WriteLine(spec().ToJson());
+            return 0;
+        }
         var rows = new List<Dictionary<string, object>>();
         foreach (var (name, make) in ModelZoo.Presets)
         {
