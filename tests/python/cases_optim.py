@@ -4,7 +4,19 @@ import torch
 from reference_registry import case
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
-SCHEDULERS = {"step": torch.optim.lr_scheduler.StepLR, "cosine": torch.optim.lr_scheduler.CosineAnnealingLR}
+
+
+def warmup_cosine(opt, warmup_steps, total_steps, min_lr, warmup_start_factor):
+    """Linear warmup then cosine decay, composed from PyTorch's own schedulers."""
+    lrs = torch.optim.lr_scheduler
+    return lrs.SequentialLR(opt, [
+        lrs.LinearLR(opt, start_factor=warmup_start_factor, end_factor=1.0, total_iters=warmup_steps),
+        lrs.CosineAnnealingLR(opt, T_max=total_steps - warmup_steps, eta_min=min_lr),
+    ], milestones=[warmup_steps])
+
+
+SCHEDULERS = {"step": torch.optim.lr_scheduler.StepLR, "cosine": torch.optim.lr_scheduler.CosineAnnealingLR,
+              "warmup_cosine": warmup_cosine}
 
 
 def synthetic_loss(params, X, Y):
