@@ -244,3 +244,40 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
         sched.get_last_lr()[0].Should().BeApproximately(minLr, 1e-15);
     }
 }
+
+[Collection(PythonReferenceFixture.Collection)]
+public class ClipGradNormParityTests(PythonReferenceFixture py)
+{
+    [SkippableTheory]
+    [InlineData(2.0, 1.0)]   // clips
+    [InlineData(2.0, 100.0)] // leaves the gradients alone
+    [InlineData(1.0, 0.5)]
+    [InlineData(double.PositiveInfinity, 0.3)]
+    public void Clip_grad_norm_matches_torch(double normType, double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        var d = new TestData(32);
+        var inputs = new Dictionary<string, Tensor>();
+        var ps = new List<nn.Parameter>();
+        long[][] shapes = [[4, 3], [3], [2, 2, 2]];
+        for (var i = 0; i < shapes.Length; i++)
+        {
+            var p = new nn.Parameter(d.Randn(shapes[i]));
+            p.grad = d.Randn(shapes[i], scale: 2);
+            ps.Add(p);
+            inputs[$"p{i}"] = p;
+            inputs[$"g{i}"] = p.grad!.clone();
+        }
+        try
+        {
+            var expected = py.Run("clip_grad_norm", inputs, new { max_norm = maxNorm, norm_type = double.IsInfinity(normType) ? "inf" : (object)normType });
+            var total = nn.utils.clip_grad_norm_(ps, maxNorm, normType);
+            total.Should().BeApproximately(expected["total_norm"].item<double>(), 1e-5 * total);
+            for (var i = 0; i < ps.Count; i++) TensorAssert.Close(ps[i].grad!, expected[$"g{i}"], $"clipped g{i}");
+        }
+        finally
+        {
+            foreach (var p in ps) p.Dispose();
+        }
+    }
+}
