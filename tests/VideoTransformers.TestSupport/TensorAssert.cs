@@ -70,8 +70,8 @@ public static class TensorAssert
             {
                 bad++;
                 // The worst violation relative to the allowed error, so that the report shows the element that matters.
-                var excess = err / (atol + rtol * Math.Abs(e[i]) + double.Epsilon);
-                if (excess > worstErr) { worstErr = excess; worst = i; }
+                var excess = double.IsInfinity(err) ? double.PositiveInfinity : err / (atol + rtol * Math.Abs(e[i]) + double.Epsilon);
+                if (worst < 0 || excess > worstErr) { worstErr = excess; worst = i; }
             }
         }
         if (bad == 0) return null;

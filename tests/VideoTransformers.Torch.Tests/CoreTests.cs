@@ -5,6 +5,7 @@ using static VideoTransformers.Torch.torch;
 
 namespace VideoTransformers.Torch.Tests;
 
+[Collection(ProcessStateCollection.Name)] // Dispose_scope_frees_temporaries_and_keeps_moved_results reads live_tensor_count()
 public class CoreTests
 {
     [Fact]

@@ -4,7 +4,19 @@ import torch
 from reference_registry import case
 
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW}
-SCHEDULERS = {"step": torch.optim.lr_scheduler.StepLR, "cosine": torch.optim.lr_scheduler.CosineAnnealingLR}
+
+
+def warmup_cosine(opt, warmup_steps, total_steps, min_lr, warmup_start_factor):
+    """Linear warmup then cosine decay, composed from PyTorch's own schedulers."""
+    lrs = torch.optim.lr_scheduler
+    return lrs.SequentialLR(opt, [
+        lrs.LinearLR(opt, start_factor=warmup_start_factor, end_factor=1.0, total_iters=warmup_steps),
+        lrs.CosineAnnealingLR(opt, T_max=total_steps - warmup_steps, eta_min=min_lr),
+    ], milestones=[warmup_steps])
+
+
+SCHEDULERS = {"step": torch.optim.lr_scheduler.StepLR, "cosine": torch.optim.lr_scheduler.CosineAnnealingLR,
+              "warmup_cosine": warmup_cosine}
 
 
 def synthetic_loss(params, X, Y):
@@ -41,3 +53,17 @@ def lr_schedule(t, a):
         sched.step()
         rows.append([g["lr"] for g in opt.param_groups])
     return {"lr": torch.tensor(rows, dtype=torch.float64)}
+
+
+@case("clip_grad_norm")
+def clip_grad_norm(t, a):
+    """Clips the gradients g0, g1, ... of parameters p0, p1, ...; returns the clipped gradients and the total norm."""
+    names = sorted(k[1:] for k in t if k.startswith("p"))
+    params = [t["p" + n].detach().clone().requires_grad_(True) for n in names]
+    for p, n in zip(params, names):
+        p.grad = t["g" + n].clone()
+    norm_type = float("inf") if a["norm_type"] == "inf" else a["norm_type"]
+    total = torch.nn.utils.clip_grad_norm_(params, a["max_norm"], norm_type)
+    out = {"g" + n: p.grad for p, n in zip(params, names)}
+    out["total_norm"] = total.to(torch.float64)
+    return out

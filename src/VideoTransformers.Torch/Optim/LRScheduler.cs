@@ -77,7 +77,11 @@ public static partial class torch
                 protected override double Factor(long epoch) => Math.Pow(Gamma, epoch / StepSize);
             }
 
-            /// <summary>Cosine annealing from the initial rate to <c>eta_min</c> over <c>T_max</c> epochs (closed form of CosineAnnealingLR).</summary>
+            /// <summary>
+            /// Cosine annealing from the initial rate to <c>eta_min</c> over <c>T_max</c> epochs (closed form of CosineAnnealingLR).
+            /// Like PyTorch's, the cosine continues past <c>T_max</c> (the rate rises again, with period 2·T_max); use
+            /// <see cref="CosineWithWarmup"/> for a schedule that stays at its minimum.
+            /// </summary>
             public sealed class CosineAnnealingLR : LRScheduler
             {
                 /// <summary>Creates the schedule.</summary>
@@ -100,8 +104,8 @@ public static partial class torch
                 /// <inheritdoc />
                 protected override double LearningRate(double initialLr, long epoch)
                 {
-                    var t = Math.Min(epoch, TMax);
-                    return EtaMin + (initialLr - EtaMin) * (1 + Math.Cos(Math.PI * t / TMax)) / 2;
+                    // No clamping at T_max: torch.optim.lr_scheduler.CosineAnnealingLR keeps following the cosine.
+                    return EtaMin + (initialLr - EtaMin) * (1 + Math.Cos(Math.PI * epoch / TMax)) / 2;
                 }
             }
 
