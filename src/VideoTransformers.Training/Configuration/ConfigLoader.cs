@@ -48,6 +48,11 @@ public static class ConfigLoader
         {
             throw new ConfigException(sourceName, [new ConfigError(sourceName, (int)e.Start.Line, null, null, "is not valid YAML: " + e.Message)], e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some truncated input (an unclosed '[').
+            throw new ConfigException(sourceName, [new ConfigError(sourceName, null, null, null, "is not valid YAML (an unclosed bracket or quote?)")], e);
+        }
 
         if (stream.Documents.Count == 0) return new RunConfig();
         if (stream.Documents.Count > 1) Error(stream.Documents[1].RootNode, null, null, "holds several YAML documents; a configuration is one mapping");

@@ -91,7 +91,18 @@ public sealed class Trainer : IDisposable
     public CheckpointState Resume(string checkpointPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        // The configuration owns the hyper-parameters: a resume with a changed lr or weight decay must use the new
+        // values, not the ones stored with the optimizer state (with an unchanged config they are the same).
+        var configured = Optimizer.param_groups.Select(g => (g.lr, g.initial_lr, g.weight_decay)).ToArray();
         var state = Checkpoint.Load(checkpointPath, Model, Optimizer);
+        for (var i = 0; i < configured.Length; i++)
+        {
+            var g = Optimizer.param_groups[i];
+            if (g.initial_lr != configured[i].initial_lr || g.weight_decay != configured[i].weight_decay)
+                _logger.LogWarning("Parameter group {Group}: the configuration's lr {Lr} and weight decay {Decay} replace the checkpoint's {SavedLr} and {SavedDecay}",
+                    i, configured[i].initial_lr, configured[i].weight_decay, g.initial_lr, g.weight_decay);
+            (g.lr, g.initial_lr, g.weight_decay) = configured[i];
+        }
         if (state.Seed != Config.Seed)
             _logger.LogWarning("Checkpoint {Path} was trained with seed {Saved} but the configuration says {Seed}; the resumed run will not match an uninterrupted one",
                 checkpointPath, state.Seed, Config.Seed);
@@ -102,7 +113,8 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Trains for the configured epochs (or until early stopping or cancellation) and returns the history.
+    /// Trains for the configured epochs (or until early stopping or cancellation) and returns the history. A fresh
+    /// trainer starts at epoch 1; after <see cref="Resume"/> it continues from the checkpoint.
     /// </summary>
     /// <param name="train">Training batches; each epoch's order comes from the source's seed and the epoch.</param>
     /// <param name="validation">Evaluated after every epoch; without it the training loss/accuracy stand in for the monitored metrics.</param>
@@ -129,6 +141,8 @@ public sealed class Trainer : IDisposable
         ConfigWriter.Save((Options.RunConfig ?? new RunConfig()) with { Training = Config }, Path.Combine(dir, "config.yaml"));
 
         var resumed = _resume is not null;
+        if (!resumed && File.Exists(LastCheckpointPath))
+            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", dir);
         var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
         _resume = null;
         if (resumed && state.StepsPerEpoch != stepsPerEpoch)
