@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using VideoTransformers.Torch;
+using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Runs;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Training.Checkpoints;
+
+/// <summary>
+/// Reads and writes training checkpoints: one safetensors file holding the model's state dict under <c>model.</c> and
+/// the optimizer's state tensors under <c>optim.</c>, with every scalar (optimizer steps and learning rates, epoch,
+/// global step, scheduler position, best metric, seeds, history) as strings in its <c>__metadata__</c>. The file is
+/// written to a temporary name and renamed, so an interrupted save never damages the previous checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Prefix of the model's tensors.</summary>
+    public const string ModelPrefix = "model.";
+    /// <summary>Prefix of the optimizer's tensors.</summary>
+    public const string OptimizerPrefix = "optim.";
+    /// <summary>The <c>format</c> metadata value of checkpoints written here.</summary>
+    public const string FormatTag = "videotransformers-checkpoint/1";
+
+    /// <summary>Metadata keys (string → string; numbers invariant, structures as JSON).</summary>
+    public static class Keys
+    {
+        /// <summary>Format tag.</summary>
+        public const string Format = "format";
+        /// <summary>Epochs finished.</summary>
+        public const string Epoch = "epoch";
+        /// <summary>Steps taken in the unfinished epoch.</summary>
+        public const string StepInEpoch = "step_in_epoch";
+        /// <summary>Optimizer steps taken.</summary>
+        public const string GlobalStep = "global_step";
+        /// <summary>Learning-rate scheduler position.</summary>
+        public const string SchedulerEpoch = "scheduler_epoch";
+        /// <summary>Batches per training epoch.</summary>
+        public const string StepsPerEpoch = "steps_per_epoch";
+        /// <summary>Torch seed.</summary>
+        public const string Seed = "seed";
+        /// <summary>Data seed.</summary>
+        public const string DataSeed = "data_seed";
+        /// <summary>Best value of the checkpoint metric ("null" before the first).</summary>
+        public const string BestMetric = "best_metric";
+        /// <summary>Checkpoint-metric tracker (JSON).</summary>
+        public const string Best = "best";
+        /// <summary>Early-stopping tracker (JSON).</summary>
+        public const string Monitor = "monitor";
+        /// <summary>Running sums of an interrupted epoch (JSON).</summary>
+        public const string PartialEpoch = "partial_epoch";
+        /// <summary>Finished epochs (JSON).</summary>
+        public const string History = "history";
+        /// <summary>Training seconds.</summary>
+        public const string TrainSeconds = "train_seconds";
+        /// <summary>Optimizer class name.</summary>
+        public const string OptimizerType = "optim.type";
+        /// <summary>Optimizer scalars (JSON object of step counts and group hyper-parameters).</summary>
+        public const string OptimizerScalars = "optim.scalars";
+    }
+
+    /// <summary>Writes a checkpoint of <paramref name="model"/>, <paramref name="optimizer"/> (optional) and <paramref name="state"/>.</summary>
+    public static void Save(string path, nn.Module model, optim.Optimizer? optimizer, CheckpointState state)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(state);
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (name, t) in model.state_dict()) tensors.Add(new(ModelPrefix + name, t));
+        var metadata = new Dictionary<string, string>
+        {
+            [Keys.Format] = FormatTag,
+            [Keys.Epoch] = I(state.CompletedEpochs),
+            [Keys.StepInEpoch] = I(state.StepInEpoch),
+            [Keys.GlobalStep] = I(state.GlobalStep),
+            [Keys.SchedulerEpoch] = I(state.SchedulerEpoch),
+            [Keys.StepsPerEpoch] = I(state.StepsPerEpoch),
+            [Keys.Seed] = I(state.Seed),
+            [Keys.DataSeed] = I(state.DataSeed),
+            [Keys.BestMetric] = state.Best.Best is { } b ? b.ToString("R", CultureInfo.InvariantCulture) : "null",
+            [Keys.Best] = Json(state.Best),
+            [Keys.Monitor] = Json(state.Monitor),
+            [Keys.History] = Json(state.History),
+            [Keys.TrainSeconds] = state.TrainSeconds.ToString("R", CultureInfo.InvariantCulture),
+        };
+        if (state.Partial is not null) metadata[Keys.PartialEpoch] = Json(state.Partial);
+        if (optimizer is not null)
+        {
+            var sd = optimizer.state_dict();
+            foreach (var (name, t) in sd.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal)) tensors.Add(new(OptimizerPrefix + name, t));
+            metadata[Keys.OptimizerType] = optimizer.GetType().Name;
+            metadata[Keys.OptimizerScalars] = Json(new SortedDictionary<string, double>(sd.Scalars.ToDictionary(), StringComparer.Ordinal));
+        }
+        save(tensors, path, metadata);
+    }
+
+    /// <summary>
+    /// Restores <paramref name="model"/> (strictly: every key must match) and, when given, <paramref name="optimizer"/>
+    /// from a checkpoint, and returns its state. A plain state dict without the <c>model.</c> prefix loads as a model.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint is of another format, or was written by another optimizer, or lacks optimizer state.</exception>
+    public static CheckpointState Load(string path, nn.Module model, optim.Optimizer? optimizer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        var tensors = load(path, out var metadata);
+        CheckFormat(path, metadata);
+        var prefixed = tensors.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal));
+        var modelState = prefixed
+            ? tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value)
+            : tensors;
+        model.load_state_dict(modelState, strict: true);
+        if (optimizer is not null)
+        {
+            if (!metadata.TryGetValue(Keys.OptimizerType, out var type) || !metadata.TryGetValue(Keys.OptimizerScalars, out var scalarsJson))
+                throw new InvalidDataException($"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it exactly.");
+            if (type != optimizer.GetType().Name)
+                throw new InvalidDataException($"Checkpoint '{path}' holds {type} state but the optimizer is {optimizer.GetType().Name}; resume with the same optimizer.");
+            var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson, TrainingJson.Options)
+                          ?? throw new InvalidDataException($"Checkpoint '{path}' has empty optimizer scalars.");
+            var optimTensors = tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
+            optimizer.load_state_dict(new optim.OptimizerStateDict(optimTensors, scalars));
+        }
+        return ParseState(path, metadata);
+    }
+
+    /// <summary>Reads only the state of a checkpoint (the tensors are read and dropped).</summary>
+    public static CheckpointState ReadState(string path)
+    {
+        using var scope = NewDisposeScope();
+        load(path, out var metadata);
+        CheckFormat(path, metadata);
+        return ParseState(path, metadata);
+    }
+
+    private static void CheckFormat(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        if (metadata.TryGetValue(Keys.Format, out var format) && format != FormatTag)
+            throw new InvalidDataException($"Checkpoint '{path}' has format '{format}', not '{FormatTag}'.");
+    }
+
+    private static CheckpointState ParseState(string path, IReadOnlyDictionary<string, string> m)
+    {
+        // A bare state dict (no metadata) is a valid model file; it simply has no training state.
+        if (!m.ContainsKey(Keys.Format)) return new CheckpointState();
+        try
+        {
+            return new CheckpointState
+            {
+                CompletedEpochs = int.Parse(m[Keys.Epoch], CultureInfo.InvariantCulture),
+                StepInEpoch = int.Parse(m[Keys.StepInEpoch], CultureInfo.InvariantCulture),
+                GlobalStep = long.Parse(m[Keys.GlobalStep], CultureInfo.InvariantCulture),
+                SchedulerEpoch = long.Parse(m[Keys.SchedulerEpoch], CultureInfo.InvariantCulture),
+                StepsPerEpoch = int.Parse(m[Keys.StepsPerEpoch], CultureInfo.InvariantCulture),
+                Seed = long.Parse(m[Keys.Seed], CultureInfo.InvariantCulture),
+                DataSeed = int.Parse(m[Keys.DataSeed], CultureInfo.InvariantCulture),
+                Best = FromJson<MetricTrackerState>(m[Keys.Best]),
+                Monitor = FromJson<MetricTrackerState>(m[Keys.Monitor]),
+                Partial = m.TryGetValue(Keys.PartialEpoch, out var p) ? FromJson<PartialEpoch>(p) : null,
+                History = FromJson<List<EpochRecord>>(m[Keys.History]),
+                TrainSeconds = double.Parse(m[Keys.TrainSeconds], CultureInfo.InvariantCulture),
+            };
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or JsonException or OverflowException)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' has damaged training metadata: {e.Message}", e);
+        }
+    }
+
+    private static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, CompactJson);
+
+    private static T FromJson<T>(string json) => JsonSerializer.Deserialize<T>(json, CompactJson) ?? throw new JsonException("null value");
+
+    private static readonly JsonSerializerOptions CompactJson = new(TrainingJson.Options) { WriteIndented = false };
+}

@@ -1,0 +1,176 @@
+using VideoTransformers.Blocks;
+using VideoTransformers.Models;
+using VideoTransformers.Zoo;
+
+namespace VideoTransformers.Training.Configuration;
+
+/// <summary>
+/// The model half of a run configuration: seed 000's keys (<c>model_name</c>, <c>patch_size</c>, <c>token_dim</c>,
+/// <c>attn_dim</c>, <c>num_heads</c>, <c>mlp_size</c>, <c>num_tf_layers</c>, <c>num_classes</c>, <c>max_frames</c>,
+/// <c>slicing_step</c>) and the keys the other families need. Every value is optional; <see cref="ToModelSpec"/> fills
+/// the gaps from the dataset and the zoo's defaults.
+/// </summary>
+public sealed record ModelOptions
+{
+    /// <summary>Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm.</summary>
+    public string? ModelName { get; init; }
+    /// <summary>A <see cref="ModelZoo.Presets"/> name to start from (<c>model_preset</c>).</summary>
+    public string? Preset { get; init; }
+    /// <summary>ViViT variant or TimeSformer attention scheme (<c>variant</c>).</summary>
+    public string? Variant { get; init; }
+    /// <summary>Classes (<c>num_classes</c>).</summary>
+    public long? NumClasses { get; init; }
+    /// <summary>Frames read from each video before slicing (<c>max_frames</c>).</summary>
+    public long? MaxFrames { get; init; }
+    /// <summary>Keep every n-th of the <see cref="MaxFrames"/> frames (<c>slicing_step</c>).</summary>
+    public long? SlicingStep { get; init; }
+    /// <summary>Frame height (<c>image_height</c>, or <c>image_size</c> for both sides).</summary>
+    public long? ImageHeight { get; init; }
+    /// <summary>Frame width (<c>image_width</c>, or <c>image_size</c> for both sides).</summary>
+    public long? ImageWidth { get; init; }
+    /// <summary>Channels (<c>channels</c>).</summary>
+    public long? Channels { get; init; }
+    /// <summary>Square patch size (<c>patch_size</c>); for ViViT the tubelet's height and width.</summary>
+    public long? PatchSize { get; init; }
+    /// <summary>ViViT tubelet [t, h, w] (<c>tubelet_size</c>).</summary>
+    public IReadOnlyList<long>? TubeletSize { get; init; }
+    /// <summary>Token dimension (<c>token_dim</c>).</summary>
+    public long? TokenDim { get; init; }
+    /// <summary>FrameViT's attention dimension (<c>attn_dim</c>).</summary>
+    public long? AttnDim { get; init; }
+    /// <summary>Heads (<c>num_heads</c>).</summary>
+    public long? NumHeads { get; init; }
+    /// <summary>MLP hidden size (<c>mlp_size</c>).</summary>
+    public long? MlpSize { get; init; }
+    /// <summary>Transformer layers (<c>num_tf_layers</c>).</summary>
+    public int? NumTfLayers { get; init; }
+    /// <summary>ViViT factorised encoder's temporal layers (<c>temporal_layers</c>).</summary>
+    public int? TemporalLayers { get; init; }
+    /// <summary>ViViT pooling (<c>pooling</c>: cls or mean).</summary>
+    public Pooling? Pooling { get; init; }
+    /// <summary>LayerNorm epsilon (<c>layer_norm_eps</c>).</summary>
+    public double? LayerNormEps { get; init; }
+    /// <summary>Dropout (<c>dropout</c>).</summary>
+    public double? Dropout { get; init; }
+    /// <summary>Attention dropout (<c>attn_dropout</c>).</summary>
+    public double? AttnDropout { get; init; }
+    /// <summary>Stochastic depth of the last block (<c>drop_path</c>).</summary>
+    public double? DropPath { get; init; }
+    /// <summary>Hidden size of an MLP head (<c>head_hidden</c>).</summary>
+    public long? HeadHidden { get; init; }
+    /// <summary>Per-frame feature size of ActionBERT and the RNNs (<c>feature_dim</c>).</summary>
+    public long? FeatureDim { get; init; }
+    /// <summary>LSTM hidden size (<c>hidden_size</c>).</summary>
+    public long? HiddenSize { get; init; }
+    /// <summary>LSTM layers (<c>num_lstm_layers</c>).</summary>
+    public long? NumLstmLayers { get; init; }
+
+    /// <summary>
+    /// Frames per clip: <c>ceil(max_frames / slicing_step)</c>, the length of seed 000's
+    /// <c>frames[0:max_frames:slicing_step]</c>; null without <see cref="MaxFrames"/>.
+    /// </summary>
+    public long? Frames => MaxFrames is { } m ? (m + (SlicingStep ?? 1) - 1) / (SlicingStep ?? 1) : null;
+
+    /// <summary>
+    /// Builds the model spec. Values from the file win; the arguments (the dataset's clip shape and class count)
+    /// fill what the file leaves out; the zoo's defaults fill the rest.
+    /// </summary>
+    /// <exception cref="ArgumentException">The family is missing or unknown, or a needed size is given nowhere.</exception>
+    public ModelSpec ToModelSpec(long? frames = null, long? channels = null, long? height = null, long? width = null,
+        long? classes = null, long? featureDim = null)
+    {
+        var model = ModelName ?? throw new ArgumentException("model_name is not set.");
+        if (!ModelZoo.Families.Contains(model))
+            throw new ArgumentException($"Unknown model_name '{model}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
+        long Need(long? value, string what) => value ?? throw new ArgumentException($"{model} needs {what}, which neither the configuration nor the dataset gives.");
+        var t = Need(Frames ?? frames, "the clip length (max_frames)");
+        var k = Need(NumClasses ?? classes, "num_classes");
+
+        if (model == "bilstm")
+        {
+            var rnn = new RnnConfig { FeatureDim = Need(FeatureDim ?? featureDim, "feature_dim"), Frames = t, Classes = k };
+            return new ModelSpec { Model = model, Rnn = ApplyRnn(rnn) };
+        }
+        var c = Need(Channels ?? channels, "channels");
+        var h = Need(ImageHeight ?? height, "image_height (or image_size)");
+        var w = Need(ImageWidth ?? width, "image_width (or image_size)");
+        var spec = ModelZoo.ForData(model, Variant, t, c, h, w, k, Preset);
+        return model switch
+        {
+            "frame-vit" => spec with { FrameViT = ApplyFrameViT(spec.FrameViT!) },
+            "vivit" => spec with { ViViT = ApplyViViT(spec.ViViT!) },
+            "timesformer" => spec with { TimeSformer = ApplyTimeSformer(spec.TimeSformer!) },
+            "actionbert" => spec with { ActionBert = ApplyActionBert(spec.ActionBert!) },
+            _ => spec with { Rnn = ApplyRnn(spec.Rnn!) },
+        };
+    }
+
+    private FrameViTConfig ApplyFrameViT(FrameViTConfig c) => c with
+    {
+        PatchSize = PatchSize ?? c.PatchSize,
+        TokenDim = TokenDim ?? c.TokenDim,
+        // Seed 000 sizes attention like the tokens unless told otherwise.
+        AttnDim = AttnDim ?? TokenDim ?? c.AttnDim,
+        Heads = NumHeads ?? c.Heads,
+        MlpDim = MlpSize ?? c.MlpDim,
+        Layers = NumTfLayers ?? c.Layers,
+        Dropout = Dropout ?? c.Dropout,
+        AttnDropout = AttnDropout ?? c.AttnDropout,
+        DropPath = DropPath ?? c.DropPath,
+        HeadHidden = HeadHidden ?? c.HeadHidden,
+    };
+
+    private ViViTConfig ApplyViViT(ViViTConfig c)
+    {
+        var (tt, th, tw) = TubeletSize is { Count: 3 } ts ? (ts[0], ts[1], ts[2]) : (c.TubeletT, PatchSize ?? c.TubeletH, PatchSize ?? c.TubeletW);
+        return c with
+        {
+            TubeletT = tt, TubeletH = th, TubeletW = tw,
+            Dim = TokenDim ?? c.Dim,
+            Heads = NumHeads ?? c.Heads,
+            MlpDim = MlpSize ?? c.MlpDim,
+            Layers = NumTfLayers ?? c.Layers,
+            TemporalLayers = TemporalLayers ?? c.TemporalLayers,
+            Pooling = Pooling ?? c.Pooling,
+            LayerNormEps = LayerNormEps ?? c.LayerNormEps,
+            Dropout = Dropout ?? c.Dropout,
+            AttnDropout = AttnDropout ?? c.AttnDropout,
+            DropPath = DropPath ?? c.DropPath,
+            HeadHidden = HeadHidden ?? c.HeadHidden,
+        };
+    }
+
+    private TimeSformerConfig ApplyTimeSformer(TimeSformerConfig c) => c with
+    {
+        PatchSize = PatchSize ?? c.PatchSize,
+        Dim = TokenDim ?? c.Dim,
+        Heads = NumHeads ?? c.Heads,
+        MlpDim = MlpSize ?? c.MlpDim,
+        Layers = NumTfLayers ?? c.Layers,
+        LayerNormEps = LayerNormEps ?? c.LayerNormEps,
+        Dropout = Dropout ?? c.Dropout,
+        AttnDropout = AttnDropout ?? c.AttnDropout,
+        DropPath = DropPath ?? c.DropPath,
+        HeadHidden = HeadHidden ?? c.HeadHidden,
+    };
+
+    private ActionBertConfig ApplyActionBert(ActionBertConfig c) => c with
+    {
+        FeatureDim = FeatureDim ?? c.FeatureDim,
+        Dim = TokenDim ?? c.Dim,
+        Heads = NumHeads ?? c.Heads,
+        MlpDim = MlpSize ?? c.MlpDim,
+        Layers = NumTfLayers ?? c.Layers,
+        LayerNormEps = LayerNormEps ?? c.LayerNormEps,
+        Dropout = Dropout ?? c.Dropout,
+        AttnDropout = AttnDropout ?? c.AttnDropout,
+    };
+
+    private RnnConfig ApplyRnn(RnnConfig c) => c with
+    {
+        FeatureDim = FeatureDim ?? c.FeatureDim,
+        Hidden = HiddenSize ?? c.Hidden,
+        Layers = NumLstmLayers ?? c.Layers,
+        Dropout = Dropout ?? c.Dropout,
+    };
+}

@@ -1,0 +1,481 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using VideoTransformers.Data.Loading;
+using VideoTransformers.Models;
+using VideoTransformers.Torch;
+using VideoTransformers.Training.Checkpoints;
+using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Evaluation;
+using VideoTransformers.Training.IO;
+using VideoTransformers.Training.Logging;
+using VideoTransformers.Training.Metrics;
+using VideoTransformers.Training.Optimization;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Training.Runs;
+
+/// <summary>
+/// Trains a <see cref="VideoClassifier"/> on an <see cref="IBatchSource"/>: optimizer and learning-rate schedule from
+/// the <see cref="TrainingConfig"/>, label smoothing, gradient clipping, validation after every epoch, early stopping,
+/// best and last checkpoints, <c>metrics.csv</c>, TensorBoard scalars and progress reports.
+/// <para>
+/// Runs are reproducible step by step: every step reseeds libtorch from (seed, epoch, step) (see
+/// <see cref="TrainingSeeds"/>), the learning rate is a closed form of (epoch, global step), and checkpoints hold the
+/// optimizer state bit for bit, so a run resumed with <see cref="Resume"/> ends with exactly the weights of an
+/// uninterrupted one, even when it was cancelled mid-epoch.
+/// </para>
+/// <para>
+/// Run folder: <c>config.yaml</c> (effective configuration), <c>last.safetensors</c> + <c>last.json</c> (after every
+/// epoch and on cancel), <c>best.safetensors</c> + <c>best.json</c> (best epoch by the checkpoint metric),
+/// <c>metrics.csv</c>, <c>training_stats.json</c> and <c>events.out.tfevents.*</c>.
+/// </para>
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    /// <summary>Base name of the checkpoint written after every epoch.</summary>
+    public const string LastName = "last";
+    /// <summary>Base name of the checkpoint of the best epoch.</summary>
+    public const string BestName = "best";
+
+    /// <summary>The columns of <c>metrics.csv</c>.</summary>
+    public static IReadOnlyList<string> CsvColumns { get; } =
+        ["epoch", "global_step", "lr", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_top5", "val_auc", "seconds", "clips_per_second"];
+
+    private readonly ILogger _logger;
+    private readonly List<nn.Parameter> _trainable;
+    private CheckpointState? _resume;
+    private long _sessionSteps;
+    private double _sessionStepSeconds;
+
+    /// <summary>Creates a trainer and its optimizer. The caller keeps owning <paramref name="model"/>.</summary>
+    /// <param name="model">The model; seed libtorch with <see cref="TrainingConfig.Seed"/> before building it for a reproducible start.</param>
+    /// <param name="config">The training configuration.</param>
+    /// <param name="options">The run folder and artifacts.</param>
+    /// <param name="logger">Receives the epoch summaries, checkpoints and warnings; optional.</param>
+    public Trainer(VideoClassifier model, TrainingConfig config, TrainerOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(options.RunDirectory);
+        config.EnsureValid();
+        if (model.NumClasses < 2) throw new ArgumentException($"{model.name} predicts {model.NumClasses} class; classification needs at least 2.", nameof(model));
+        Model = model;
+        Config = config;
+        Options = options;
+        _logger = logger ?? NullLogger.Instance;
+        Optimizer = OptimizerFactory.Create(config, model);
+        _trainable = model.parameters().Where(p => p.requires_grad).ToList();
+    }
+
+    /// <summary>The model being trained.</summary>
+    public VideoClassifier Model { get; }
+    /// <summary>The training configuration.</summary>
+    public TrainingConfig Config { get; }
+    /// <summary>The run folder and artifacts.</summary>
+    public TrainerOptions Options { get; }
+    /// <summary>The optimizer (owned by the trainer).</summary>
+    public optim.Optimizer Optimizer { get; }
+
+    /// <summary>The path of the last checkpoint's tensors.</summary>
+    public string LastCheckpointPath => Path.Combine(Options.RunDirectory, LastName + ".safetensors");
+    /// <summary>The path of the best checkpoint's tensors.</summary>
+    public string BestCheckpointPath => Path.Combine(Options.RunDirectory, BestName + ".safetensors");
+
+    /// <summary>
+    /// Loads model weights, optimizer state and training state from a checkpoint (usually <see cref="LastCheckpointPath"/>
+    /// of an earlier run); the next <see cref="Fit"/> continues from it.
+    /// </summary>
+    public CheckpointState Resume(string checkpointPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
+        // The configuration owns the hyper-parameters: a resume with a changed lr or weight decay must use the new
+        // values, not the ones stored with the optimizer state (with an unchanged config they are the same).
+        var configured = Optimizer.param_groups.Select(g => (g.lr, g.initial_lr, g.weight_decay)).ToArray();
+        var state = Checkpoint.Load(checkpointPath, Model, Optimizer);
+        for (var i = 0; i < configured.Length; i++)
+        {
+            var g = Optimizer.param_groups[i];
+            if (g.initial_lr != configured[i].initial_lr || g.weight_decay != configured[i].weight_decay)
+                _logger.LogWarning("Parameter group {Group}: the configuration's lr {Lr} and weight decay {Decay} replace the checkpoint's {SavedLr} and {SavedDecay}",
+                    i, configured[i].initial_lr, configured[i].weight_decay, g.initial_lr, g.weight_decay);
+            (g.lr, g.initial_lr, g.weight_decay) = configured[i];
+        }
+        if (state.Seed != Config.Seed)
+            _logger.LogWarning("Checkpoint {Path} was trained with seed {Saved} but the configuration says {Seed}; the resumed run will not match an uninterrupted one",
+                checkpointPath, state.Seed, Config.Seed);
+        _resume = state;
+        _logger.LogInformation("Resuming from {Path}: {Epochs} epochs done, step {Step} of the next, global step {GlobalStep}",
+            checkpointPath, state.CompletedEpochs, state.StepInEpoch, state.GlobalStep);
+        return state;
+    }
+
+    /// <summary>
+    /// Trains for the configured epochs (or until early stopping or cancellation) and returns the history. A fresh
+    /// trainer starts at epoch 1; after <see cref="Resume"/> it continues from the checkpoint.
+    /// </summary>
+    /// <param name="train">Training batches; each epoch's order comes from the source's seed and the epoch.</param>
+    /// <param name="validation">Evaluated after every epoch; without it the training loss/accuracy stand in for the monitored metrics.</param>
+    /// <param name="test">Evaluated once at the end (not after a cancel), with the best weights when <see cref="TrainerOptions.RestoreBestWeights"/>.</param>
+    /// <param name="progress">Receives a report after every batch.</param>
+    /// <param name="cancellationToken">
+    /// Ends the run cleanly: the current step finishes, the <c>last</c> checkpoint is saved (mid-epoch, resumable
+    /// exactly), and the result says <see cref="RunStatus.Cancelled"/>.
+    /// </param>
+    /// <exception cref="TrainingDivergedException">The loss, gradient norm or a weight became NaN or infinite; no checkpoint was written for it.</exception>
+    public RunResult Fit(IBatchSource train, IBatchSource? validation = null, IBatchSource? test = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        CheckSource(train, "training");
+        if (validation is not null) CheckSource(validation, "validation");
+        if (test is not null) CheckSource(test, "test");
+        var stepsPerEpoch = train.BatchCount;
+        if (stepsPerEpoch < 1) throw new ArgumentException("The training source has no batches.", nameof(train));
+        if (Config.Threads is { } threads) set_num_threads(threads);
+
+        var dir = Options.RunDirectory;
+        Directory.CreateDirectory(dir);
+        ConfigWriter.Save((Options.RunConfig ?? new RunConfig()) with { Training = Config }, Path.Combine(dir, "config.yaml"));
+
+        var resumed = _resume is not null;
+        if (!resumed && File.Exists(LastCheckpointPath))
+            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", dir);
+        var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
+        _resume = null;
+        if (resumed && state.StepsPerEpoch != stepsPerEpoch)
+        {
+            if (state.StepInEpoch > 0)
+                throw new InvalidOperationException($"The checkpoint stopped at step {state.StepInEpoch} of an epoch of {state.StepsPerEpoch} batches, " +
+                                                    $"but the training source now has {stepsPerEpoch}; resume with the same data and batch size.");
+            _logger.LogWarning("The checkpoint was written with {Saved} batches per epoch, the source now has {Now}; the run will not match an uninterrupted one",
+                state.StepsPerEpoch, stepsPerEpoch);
+        }
+
+        var schedule = LearningRateSchedule.Create(Config, Optimizer, stepsPerEpoch);
+        var checkpointMetric = Config.ResolvedCheckpointMetric;
+        var best = new MetricTracker(Config.ResolvedCheckpointMode, 0, state.Best);
+        var monitor = new MetricTracker(Config.ResolvedMonitorMode, Config.EarlyStoppingMinDelta, state.Monitor);
+        if (validation is null && (Config.EarlyStoppingPatience is not null || checkpointMetric != MonitorMetric.ValLoss || Config.Monitor != MonitorMetric.ValLoss))
+            _logger.LogWarning("No validation set: early stopping and the best checkpoint follow the training loss/accuracy instead of {Monitor}/{Checkpoint}",
+                ConfigNames.Of(Config.Monitor), ConfigNames.Of(checkpointMetric));
+
+        var history = new List<EpochRecord>(state.History);
+        var context = new TrainingContext(dir, Model, Config, Options.ModelSpec, train.ClassNames, history, _logger);
+        using var csv = new CsvMetricsWriter(Path.Combine(dir, "metrics.csv"), CsvColumns);
+        // Rewriting the resumed history keeps metrics.csv equal to the checkpoint's, even if the folder held later epochs.
+        foreach (var record in history) WriteCsv(csv, record);
+        using var tensorBoard = Options.WriteTensorBoard ? new TensorBoardWriter(dir, _logger) : null;
+
+        var runClock = Stopwatch.StartNew();
+        _sessionSteps = 0;
+        _sessionStepSeconds = 0;
+        var totalSteps = (long)Config.Epochs * stepsPerEpoch;
+        var globalStep = state.GlobalStep;
+        var parameterCount = Model.parameter_count();
+        _logger.LogInformation("Training {Model} ({Parameters:N0} parameters) for {Epochs} epochs of {Steps} steps with {Optimizer} lr {Lr}, schedule {Schedule}; run folder {Dir}",
+            Model.name, parameterCount, Config.Epochs, stepsPerEpoch, ConfigNames.Of(Config.Optimizer), Config.LearningRate, ConfigNames.Of(Config.Schedule), dir);
+        Notify("OnRunStart", cb => cb.OnRunStart(context));
+
+        var status = RunStatus.Completed;
+        MetricsReport? lastValidation = null;
+        PartialEpoch? unfinished = null;
+        for (var epoch = state.CompletedEpochs; epoch < Config.Epochs; epoch++)
+        {
+            var start = state.StepInEpoch > 0 && state.Partial is { } p ? p : new PartialEpoch(0, 0, 0, 0);
+            var (sums, stepsDone, cancelled) = TrainEpoch(train, epoch, state.StepInEpoch, start, schedule, ref globalStep, totalSteps,
+                tensorBoard, progress, runClock, cancellationToken);
+            if (cancelled)
+            {
+                state = state with
+                {
+                    StepInEpoch = stepsDone, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
+                    Partial = sums, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds) + sums.Seconds,
+                };
+                SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
+                unfinished = sums;
+                status = RunStatus.Cancelled;
+                _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; saved {Path} (resume continues exactly from here)",
+                    stepsDone, stepsPerEpoch, epoch + 1, LastCheckpointPath);
+                break;
+            }
+
+            CheckFiniteWeights(epoch + 1, globalStep);
+            var validationClock = Stopwatch.StartNew();
+            MetricsReport? val = null;
+            if (validation is not null)
+            {
+                var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+                    loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
+                // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
+                val = Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
+                lastValidation = val;
+            }
+
+            var trainLoss = sums.LossSum / Math.Max(sums.Samples, 1);
+            var trainAccuracy = (double)sums.Correct / Math.Max(sums.Samples, 1);
+            var record = new EpochRecord(epoch + 1, globalStep, schedule.CurrentLearningRate, trainLoss, trainAccuracy,
+                val?.Loss, val?.Top1, val?.Top5, val is null ? null : val.Auc ?? val.MacroAuc,
+                sums.Seconds + validationClock.Elapsed.TotalSeconds, sums.Samples / Math.Max(sums.Seconds, 1e-9));
+            history.Add(record);
+            var improved = best.Update(MetricValue(checkpointMetric, val, trainLoss, trainAccuracy), epoch + 1);
+            monitor.Update(MetricValue(Config.Monitor, val, trainLoss, trainAccuracy), epoch + 1);
+
+            state = state with
+            {
+                CompletedEpochs = epoch + 1, StepInEpoch = 0, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
+                Best = best.State, Monitor = monitor.State, Partial = null, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds),
+            };
+            SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
+            if (improved)
+            {
+                AtomicFile.Copy(LastCheckpointPath, BestCheckpointPath);
+                WriteInfo(BestName, state, null, parameterCount);
+                _logger.LogDebug("Epoch {Epoch} is the best so far by {Metric}; saved {Path}", epoch + 1, ConfigNames.Of(checkpointMetric), BestCheckpointPath);
+            }
+            WriteCsv(csv, record);
+            WriteScalars(tensorBoard, record);
+            WriteStatistics(state, null, parameterCount);
+            _logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
+                record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
+                record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
+            Notify("OnEpochEnd", cb => cb.OnEpochEnd(context, record, val));
+
+            if (Config.EarlyStoppingPatience is { } patience && monitor.EpochsWithoutImprovement >= patience && epoch + 1 < Config.Epochs)
+            {
+                status = RunStatus.EarlyStopped;
+                _logger.LogInformation("Early stopping after epoch {Epoch}: {Metric} has not improved for {Patience} epochs (best {Best} at epoch {BestEpoch})",
+                    epoch + 1, ConfigNames.Of(Config.Monitor), patience, monitor.Best, monitor.BestEpoch);
+                break;
+            }
+            if (cancellationToken.IsCancellationRequested && epoch + 1 < Config.Epochs)
+            {
+                status = RunStatus.Cancelled;
+                _logger.LogWarning("Cancelled after epoch {Epoch}; saved {Path}", epoch + 1, LastCheckpointPath);
+                break;
+            }
+        }
+        Optimizer.zero_grad();
+
+        var bestPath = File.Exists(BestCheckpointPath) && best.BestEpoch is not null ? BestCheckpointPath : null;
+        if (status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
+        {
+            Checkpoint.Load(bestPath, Model);
+            _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", best.BestEpoch, ConfigNames.Of(checkpointMetric));
+        }
+
+        MetricsReport? testReport = null;
+        if (test is not null && status != RunStatus.Cancelled)
+        {
+            var at = new EvaluationPosition(TrainingPhase.Test, history.Count, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+                loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
+            testReport = Evaluator.Run(Model, test, Options.AverageTestViews ? i => i : null, progress, at, CancellationToken.None);
+            _logger.LogInformation("Test: {Report}", testReport);
+        }
+
+        WriteStatistics(state, status, parameterCount);
+        var result = new RunResult
+        {
+            Status = status,
+            History = history.ToList(),
+            CompletedEpochs = history.Count,
+            GlobalStep = globalStep,
+            CheckpointMetric = checkpointMetric,
+            BestEpoch = best.BestEpoch,
+            BestMetric = best.Best,
+            LastValidation = lastValidation,
+            Test = testReport,
+            TrainSeconds = history.Sum(h => h.Seconds) + (unfinished?.Seconds ?? 0),
+            ParameterCount = parameterCount,
+            FlopsPerClip = Model.FlopsPerClip,
+            RunDirectory = dir,
+            BestCheckpoint = bestPath,
+            LastCheckpoint = File.Exists(LastCheckpointPath) ? LastCheckpointPath : null,
+            Resumed = resumed,
+        };
+        Notify("OnRunEnd", cb => cb.OnRunEnd(context, result));
+        return result;
+    }
+
+    /// <summary>Frees the optimizer's state.</summary>
+    public void Dispose() => Optimizer.Dispose();
+
+    private (PartialEpoch Sums, int StepsDone, bool Cancelled) TrainEpoch(IBatchSource train, int epoch, int skip, PartialEpoch start,
+        LearningRateSchedule schedule, ref long globalStep, long totalSteps, TensorBoardWriter? tensorBoard, IProgress<TrainingProgress>? progress,
+        Stopwatch runClock, CancellationToken cancellationToken)
+    {
+        Model.train();
+        manual_seed(TrainingSeeds.EpochSeed(Config.Seed, epoch));
+        var clock = Stopwatch.StartNew();
+        var stepsPerEpoch = train.BatchCount;
+        double lossSum = start.LossSum;
+        long correct = start.Correct, samples = start.Samples, sessionSamples = 0;
+        var step = 0;
+        var cancelled = false;
+        foreach (var batch in train.GetBatches(epoch))
+        {
+            using var owned = batch;
+            if (step < skip)
+            {
+                // Replaying the epoch's order up to where the checkpoint stopped; these batches were already trained on.
+                step++;
+                continue;
+            }
+            var stepStart = clock.Elapsed.TotalSeconds;
+            var (loss, right) = TrainStep(batch, epoch, step, globalStep, schedule);
+            step++;
+            globalStep++;
+            _sessionSteps++;
+            _sessionStepSeconds += clock.Elapsed.TotalSeconds - stepStart;
+            lossSum += loss * batch.Size;
+            correct += right;
+            samples += batch.Size;
+            sessionSamples += batch.Size;
+            if (tensorBoard is not null && Options.LogStepScalars)
+            {
+                tensorBoard.AddScalar("step/loss", (float)loss, globalStep);
+                tensorBoard.AddScalar("step/lr", (float)schedule.CurrentLearningRate, globalStep);
+            }
+            if (progress is not null)
+            {
+                var eta = TimeSpan.FromSeconds(_sessionStepSeconds / _sessionSteps * (totalSteps - globalStep));
+                progress.Report(new TrainingProgress(TrainingPhase.Train, epoch + 1, Config.Epochs, step, stepsPerEpoch, globalStep, totalSteps,
+                    lossSum / samples, (double)correct / samples, schedule.CurrentLearningRate, sessionSamples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                    runClock.Elapsed, eta));
+            }
+            if (cancellationToken.IsCancellationRequested && step < stepsPerEpoch)
+            {
+                cancelled = true;
+                break;
+            }
+        }
+        return (new PartialEpoch(lossSum, correct, samples, start.Seconds + clock.Elapsed.TotalSeconds), step, cancelled);
+    }
+
+    private (double Loss, long Correct) TrainStep(Batch batch, int epoch, int step, long globalStep, LearningRateSchedule schedule)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(TrainingSeeds.StepSeed(Config.Seed, epoch, step));
+        schedule.Apply(epoch, globalStep);
+        var device = _trainable[0].device;
+        var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
+        var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
+        Optimizer.zero_grad();
+        var logits = Model.forward(x);
+        var loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
+        var value = loss.item<double>();
+        if (!double.IsFinite(value)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "training loss", value);
+        loss.backward();
+        if (Config.GradClipNorm is { } maxNorm)
+        {
+            var norm = nn.utils.clip_grad_norm_(_trainable, maxNorm);
+            if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
+        }
+        Optimizer.step();
+        long correct;
+        using (no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
+        return (value, correct);
+    }
+
+    private void CheckFiniteWeights(int epoch, long globalStep)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var (name, p) in Model.named_parameters())
+            if (!p.isfinite().all().item<bool>())
+                throw Diverged(epoch, 0, globalStep, $"weight '{name}'", double.NaN);
+    }
+
+    private TrainingDivergedException Diverged(int epoch, int step, long globalStep, string quantity, double value)
+    {
+        var e = new TrainingDivergedException(epoch, step, globalStep, quantity, value, File.Exists(LastCheckpointPath) ? LastCheckpointPath : null);
+        _logger.LogError("{Message}", e.Message);
+        return e;
+    }
+
+    private static double MetricValue(MonitorMetric metric, MetricsReport? val, double trainLoss, double trainAccuracy) => metric switch
+    {
+        MonitorMetric.ValLoss => val?.Loss ?? trainLoss,
+        MonitorMetric.ValAccuracy => val?.Top1 ?? trainAccuracy,
+        MonitorMetric.ValAuc => val is null ? trainAccuracy : val.Auc ?? val.MacroAuc ?? double.NaN,
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
+    };
+
+    private void SaveCheckpoint(string name, CheckpointState state, int epoch, long globalStep, RunStatus? status, long parameterCount)
+    {
+        // A NaN weight must never replace a good checkpoint.
+        CheckFiniteWeights(epoch, globalStep);
+        Checkpoint.Save(Path.Combine(Options.RunDirectory, name + ".safetensors"), Model, Optimizer, state);
+        WriteInfo(name, state, status, parameterCount);
+    }
+
+    private void WriteInfo(string name, CheckpointState state, RunStatus? status, long parameterCount) =>
+        new CheckpointInfo
+        {
+            Kind = name,
+            Tensors = name + ".safetensors",
+            SavedAt = DateTimeOffset.UtcNow,
+            Model = Options.ModelSpec,
+            Training = Config,
+            Statistics = Statistics(state, status, parameterCount),
+        }.Save(Path.Combine(Options.RunDirectory, name + ".json"));
+
+    private void WriteStatistics(CheckpointState state, RunStatus? status, long parameterCount) =>
+        AtomicFile.WriteAllText(Path.Combine(Options.RunDirectory, "training_stats.json"),
+            System.Text.Json.JsonSerializer.Serialize(Statistics(state, status, parameterCount), TrainingJson.Options));
+
+    private TrainingStatistics Statistics(CheckpointState state, RunStatus? status, long parameterCount) => new()
+    {
+        Status = status,
+        CompletedEpochs = state.CompletedEpochs,
+        GlobalStep = state.GlobalStep,
+        CheckpointMetric = Config.ResolvedCheckpointMetric,
+        BestEpoch = state.Best.BestEpoch,
+        BestMetric = state.Best.Best,
+        TrainSeconds = state.TrainSeconds,
+        ParameterCount = parameterCount,
+        FlopsPerClip = Model.FlopsPerClip,
+        History = state.History,
+    };
+
+    private static void WriteCsv(CsvMetricsWriter csv, EpochRecord r) =>
+        csv.WriteRow(r.Epoch, r.GlobalStep, r.LearningRate, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValTop5, r.ValAuc, r.Seconds, r.ClipsPerSecond);
+
+    private static void WriteScalars(TensorBoardWriter? tb, EpochRecord r)
+    {
+        if (tb is null) return;
+        tb.AddScalar("train/loss", (float)r.TrainLoss, r.Epoch);
+        tb.AddScalar("train/accuracy", (float)r.TrainAccuracy, r.Epoch);
+        tb.AddScalar("lr", (float)r.LearningRate, r.Epoch);
+        if (r.ValLoss is { } vl) tb.AddScalar("val/loss", (float)vl, r.Epoch);
+        if (r.ValAccuracy is { } va) tb.AddScalar("val/accuracy", (float)va, r.Epoch);
+        if (r.ValTop5 is { } v5) tb.AddScalar("val/top5", (float)v5, r.Epoch);
+        if (r.ValAuc is { } auc && !double.IsNaN(auc)) tb.AddScalar("val/auc", (float)auc, r.Epoch);
+        tb.Flush();
+    }
+
+    private void CheckSource(IBatchSource source, string role)
+    {
+        if (source.ClassNames.Count != Model.NumClasses)
+            throw new ArgumentException($"The {role} source has {source.ClassNames.Count} classes but {Model.name} predicts {Model.NumClasses}.");
+    }
+
+    private void Notify(string hook, Action<ITrainingCallback> call)
+    {
+        foreach (var callback in Options.Callbacks)
+        {
+            try
+            {
+                call(callback);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Training callback {Callback} failed in {Hook}; training goes on", callback.GetType().Name, hook);
+            }
+        }
+    }
+
+    private static string F(double? v, string format) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
+}

@@ -1,0 +1,146 @@
+using FluentAssertions;
+using VideoTransformers.Data.Loading;
+using VideoTransformers.Torch;
+using VideoTransformers.Training.Checkpoints;
+using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Optimization;
+using VideoTransformers.Training.Runs;
+using VideoTransformers.Training.Tests.Support;
+using Xunit;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Training.Tests.Checkpoints;
+
+public class CheckpointTests
+{
+    private static readonly TrainingConfig AdamW = new() { Optimizer = OptimizerKind.AdamW, LearningRate = 3e-3, WeightDecay = 0.05 };
+
+    private static void Step(nn.Module model, optim.Optimizer optimizer, Batch batch)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = nn.functional.cross_entropy(((nn.Module<Tensor, Tensor>)model).forward(batch.Inputs), batch.Labels);
+        loss.backward();
+        optimizer.step();
+    }
+
+    [Fact]
+    public void Round_trip_with_optimizer_state_continues_exactly_like_the_original()
+    {
+        using var dir = new TempDir();
+        using var source = TinyTask.Source(8, 4, batchSize: 4, shuffle: false);
+        var batches = source.GetBatches(0).ToList();
+        try
+        {
+            using var original = TinyTask.Model();
+            using var originalOptimizer = OptimizerFactory.Create(AdamW, original);
+            for (var i = 0; i < 3; i++) Step(original, originalOptimizer, batches[i % 2]);
+            var state = new CheckpointState { CompletedEpochs = 1, StepInEpoch = 1, GlobalStep = 3, SchedulerEpoch = 3, StepsPerEpoch = 2, Seed = 42, DataSeed = 7 };
+            var path = dir.File("checkpoint.safetensors");
+            Checkpoint.Save(path, original, originalOptimizer, state);
+
+            using var restored = TinyTask.Model();
+            using var restoredOptimizer = OptimizerFactory.Create(AdamW, restored);
+            TinyTask.SameWeights(restored, original).Should().BeFalse();
+            var loaded = Checkpoint.Load(path, restored, restoredOptimizer);
+
+            loaded.Should().BeEquivalentTo(state);
+            TinyTask.SameWeights(restored, original).Should().BeTrue();
+            Step(original, originalOptimizer, batches[1]);
+            Step(restored, restoredOptimizer, batches[1]);
+            TinyTask.MaxAbsDiff(restored, original).Should().Be(0);
+
+            var a = originalOptimizer.state_dict();
+            var b = restoredOptimizer.state_dict();
+            b.Scalars.Should().BeEquivalentTo(a.Scalars);
+            b.Tensors.Keys.Should().BeEquivalentTo(a.Tensors.Keys);
+            a.Tensors.Should().OnlyContain(kv => kv.Value.equal(b.Tensors[kv.Key]));
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Tensors_are_prefixed_and_scalars_live_in_the_metadata()
+    {
+        using var dir = new TempDir();
+        using var model = TinyTask.Model();
+        using var optimizer = OptimizerFactory.Create(AdamW, model);
+        using var source = TinyTask.Source(4, 4, batchSize: 4);
+        foreach (var batch in source.GetBatches(0)) using (batch) Step(model, optimizer, batch);
+        var history = new[] { new EpochRecord(1, 1, 3e-3, 1.2, 0.25, 1.1, 0.5, null, double.NaN, 0.5, 8) };
+        var path = dir.File("c.safetensors");
+        Checkpoint.Save(path, model, optimizer, new CheckpointState
+        {
+            CompletedEpochs = 1, GlobalStep = 1, Best = new MetricTrackerState(1.1, 1, 0), History = history, Partial = new PartialEpoch(2.5, 3, 4, 0.25),
+        });
+
+        using var scope = NewDisposeScope();
+        var tensors = load(path, out var metadata);
+        tensors.Keys.Where(k => !k.StartsWith("model.", StringComparison.Ordinal)).Should().OnlyContain(k => k.StartsWith("optim.state.", StringComparison.Ordinal));
+        tensors.Keys.Should().Contain("model.cls_token").And.Contain("optim.state.0.exp_avg");
+        metadata[Checkpoint.Keys.Format].Should().Be(Checkpoint.FormatTag);
+        metadata[Checkpoint.Keys.Epoch].Should().Be("1");
+        metadata[Checkpoint.Keys.BestMetric].Should().Be("1.1");
+        metadata[Checkpoint.Keys.OptimizerType].Should().Be("AdamW");
+        metadata[Checkpoint.Keys.OptimizerScalars].Should().Contain("\"group.0.lr\":0.003");
+        var state = Checkpoint.ReadState(path);
+        state.History.Should().ContainSingle().Which.ValAuc.Should().Be(double.NaN);
+        state.Partial.Should().Be(new PartialEpoch(2.5, 3, 4, 0.25));
+    }
+
+    [Fact]
+    public void Loading_into_another_optimizer_type_or_without_optimizer_state_is_refused()
+    {
+        using var dir = new TempDir();
+        using var model = TinyTask.Model();
+        using var adam = OptimizerFactory.Create(new TrainingConfig(), model);
+        var withState = dir.File("a.safetensors");
+        var weightsOnly = dir.File("b.safetensors");
+        Checkpoint.Save(withState, model, adam, new CheckpointState());
+        Checkpoint.Save(weightsOnly, model, null, new CheckpointState());
+        using var sgd = OptimizerFactory.Create(new TrainingConfig { Optimizer = OptimizerKind.Sgd }, model);
+
+        var wrongType = () => Checkpoint.Load(withState, model, sgd);
+        var noState = () => Checkpoint.Load(weightsOnly, model, adam);
+
+        wrongType.Should().Throw<InvalidDataException>().WithMessage("*Adam state*SGD*");
+        noState.Should().Throw<InvalidDataException>().WithMessage("*no optimizer state*");
+        Checkpoint.Load(weightsOnly, model).CompletedEpochs.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_plain_state_dict_loads_as_model_weights()
+    {
+        using var dir = new TempDir();
+        using var model = TinyTask.Model();
+        var path = dir.File("weights.safetensors");
+        save(model.state_dict(), path);
+        using var other = TinyTask.Model();
+
+        var state = Checkpoint.Load(path, other);
+
+        TinyTask.SameWeights(other, model).Should().BeTrue();
+        state.History.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Checkpoint_json_round_trips_spec_config_and_statistics()
+    {
+        using var dir = new TempDir();
+        var info = new CheckpointInfo
+        {
+            Kind = "best", Tensors = "best.safetensors", SavedAt = DateTimeOffset.UnixEpoch, Model = TinyTask.Spec(), Training = TrainingConfig.AdamWCosine,
+            Statistics = new TrainingStatistics { Status = RunStatus.EarlyStopped, CompletedEpochs = 3, BestEpoch = 2, BestMetric = double.NaN, History = [] },
+        };
+        info.Save(dir.File("best.json"));
+
+        var back = CheckpointInfo.Load(dir.File("best.json"));
+
+        back.Should().BeEquivalentTo(info);
+        back.Model!.Build().Should().BeOfType<Models.FrameViT>().Which.Dispose();
+        File.ReadAllText(dir.File("best.json")).Should().Contain("\"optimizer\": \"adamw\"").And.Contain("\"schedule\": \"cosine\"");
+    }
+}
