@@ -124,7 +124,7 @@ public sealed class MultiViewLoader : IBatchSource, IDisposable
     public Tensor GetViews(int video)
     {
         using var scope = NewDisposeScope();
-        var views = ViewsOf(video);
+        var (views, _) = ViewsOf(video);
         return SampleCollator.Stack(views, Enumerable.Repeat(video, views.Length).ToArray(), 0, 0).MoveToOuterDisposeScope();
     }
 
@@ -139,8 +139,7 @@ public sealed class MultiViewLoader : IBatchSource, IDisposable
             ct.ThrowIfCancellationRequested();
             try
             {
-                var views = ViewsOf(video);
-                long label = Dataset.GetLabel(video);
+                var (views, label) = ViewsOf(video);
                 rows.AddRange(views);
                 rowVideos.AddRange(Enumerable.Repeat(video, views.Length));
                 labels.AddRange(Enumerable.Repeat(label, views.Length));
@@ -155,10 +154,10 @@ public sealed class MultiViewLoader : IBatchSource, IDisposable
         return new Batch(inputs.DetachFromDisposeScope(), y.DetachFromDisposeScope(), rowVideos);
     }
 
-    private Tensor[] ViewsOf(int video)
+    private (Tensor[] Views, long Label) ViewsOf(int video)
     {
         var random = new Random(LoaderSeeds.SampleSeed(0, 0, video));
-        var (clip, _) = SampleCollator.Load(Dataset, video, null, _pre, random);
+        var (clip, label) = SampleCollator.Load(Dataset, video, null, _pre, random);
         var views = new List<Tensor>(ViewsPerVideo);
         foreach (var t in Temporal.Apply(clip))
         foreach (var s in Spatial.Apply(t))
@@ -168,7 +167,7 @@ public sealed class MultiViewLoader : IBatchSource, IDisposable
         }
         if (views.Count != ViewsPerVideo)
             throw new InvalidOperationException($"Video {video} gave {views.Count} views instead of {ViewsPerVideo}.");
-        return views.ToArray();
+        return (views.ToArray(), label);
     }
 
     /// <summary>Stops running enumerations and refuses new ones.</summary>

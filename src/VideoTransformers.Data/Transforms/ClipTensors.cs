@@ -16,9 +16,9 @@ public static class ClipTensors
         ArgumentNullException.ThrowIfNull(frames);
         frames.Validate();
         using var scope = NewDisposeScope();
-        // from_array shares the managed bytes, so the conversion below is the only copy.
+        // from_array shares the managed bytes; reordering them while still one byte wide keeps the float work to one pass.
         var raw = from_array(frames.Data, [frames.Frames, frames.Height, frames.Width, frames.Channels]);
-        var clip = raw.permute(0, 3, 1, 2).to(float32).div(255.0).contiguous();
+        var clip = raw.permute(0, 3, 1, 2).contiguous().to(float32).div_(255.0);
         return clip.MoveToOuterDisposeScope();
     }
 
