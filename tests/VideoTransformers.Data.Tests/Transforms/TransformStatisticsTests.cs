@@ -1,0 +1,99 @@
+using FluentAssertions;
+using VideoTransformers.Data.Transforms;
+using Xunit;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Data.Tests.Transforms;
+
+/// <summary>Rates over many seeded draws; the seeds are fixed, so these are exact regressions, not flaky samples.</summary>
+public class TransformStatisticsTests
+{
+    private const int Draws = 2000;
+
+    [Fact]
+    public void Horizontal_flip_rate_is_one_half()
+    {
+        using var scope = NewDisposeScope();
+        var clip = ClipFactory.Ramp(1, 1, 1, 3);
+        var flipped = clip.flip(3);
+        var t = new RandomHorizontalFlip();
+        var rng = new Random(123);
+        int flips = 0;
+        for (int i = 0; i < Draws; i++)
+        {
+            using var inner = NewDisposeScope();
+            var y = t.Apply(clip, rng);
+            if (y.equal(flipped)) flips++;
+            else y.equal(clip).Should().BeTrue();
+        }
+        ((double)flips / Draws).Should().BeApproximately(0.5, 0.05);
+    }
+
+    [Fact]
+    public void Temporal_reversal_rate_is_three_tenths()
+    {
+        using var scope = NewDisposeScope();
+        var clip = ClipFactory.Ramp(3, 1, 1, 1);
+        var reversed = clip.flip(0);
+        var t = new RandomTemporalReversal();
+        var rng = new Random(321);
+        int hits = 0;
+        for (int i = 0; i < Draws; i++)
+        {
+            using var inner = NewDisposeScope();
+            var y = t.Apply(clip, rng);
+            if (y.equal(reversed)) hits++;
+            else y.equal(clip).Should().BeTrue();
+        }
+        ((double)hits / Draws).Should().BeApproximately(0.3, 0.04);
+    }
+
+    [Fact]
+    public void Rotation_angles_stay_within_25_degrees_and_are_roughly_uniform()
+    {
+        var t = new RandomRotation(25);
+        var rng = new Random(99);
+        var bins = new int[10];
+        for (int i = 0; i < Draws; i++)
+        {
+            double a = t.DrawAngle(rng);
+            a.Should().BeInRange(-25, 25);
+            bins[Math.Min(9, (int)((a + 25) / 5))]++;
+        }
+        // 200 expected per 5° bin; a chi-square with 9 degrees of freedom stays below 27.9 with 99.9% probability.
+        double chi2 = bins.Sum(b => (b - 200.0) * (b - 200.0) / 200.0);
+        chi2.Should().BeLessThan(27.9);
+        bins.Should().OnlyContain(b => b > 140 && b < 260);
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_augmented_clip_and_other_seeds_differ()
+    {
+        using var scope = NewDisposeScope();
+        var clip = ClipFactory.Random(6, 1, 16, 16, seed: 10);
+        var t = new Compose(new RandomTemporalSampling(4, 1), new RandomHorizontalFlip(), new RandomRotation(25), new RandomCrop(12), new RandomTemporalReversal());
+        var a = t.Apply(clip, new Random(42));
+        var b = t.Apply(clip, new Random(42));
+        a.shape.Should().Equal(4, 1, 12, 12);
+        a.equal(b).Should().BeTrue();
+        var distinct = Enumerable.Range(0, 5).Count(s => !t.Apply(clip, new Random(1000 + s)).equal(a));
+        distinct.Should().Be(5);
+    }
+
+    [Fact]
+    public void Compose_frees_its_intermediates()
+    {
+        var clip = ClipFactory.Random(4, 1, 16, 16, seed: 11).DetachFromDisposeScope();
+        try
+        {
+            var t = TransformPresets.Seed000Spatial();
+            using var scope = NewDisposeScope();
+            t.Apply(clip, new Random(1));
+            scope.Count.Should().Be(1, "only the result lands in the caller's scope");
+        }
+        finally
+        {
+            clip.Dispose();
+        }
+    }
+}
