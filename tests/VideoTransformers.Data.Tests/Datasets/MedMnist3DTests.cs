@@ -3,6 +3,7 @@ using FluentAssertions;
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.IO;
 using VideoTransformers.Data.Loading;
+using VideoTransformers.Data.Transforms;
 using VideoTransformers.TestSupport;
 using Xunit;
 using static VideoTransformers.Torch.torch;
@@ -95,6 +96,21 @@ public class MedMnist3DTests
                 a.Labels.equal(b.Labels).Should().BeTrue();
             }
         }
+    }
+
+    [SkippableFact]
+    public void Volume_augmentation_rearranges_real_volumes_without_changing_their_voxels()
+    {
+        var val = MedMnist3D.Load(SharedData.Require("medmnist3d/adrenalmnist3d.npz")).Validation;
+        using var loader = new DataLoader(val, new DataLoaderOptions(8, Shuffle: false, Seed: 4), TransformPresets.VolumeAugmentation());
+        using var plain = new DataLoader(val, new DataLoaderOptions(8, Shuffle: false));
+        using var a = loader.GetBatches(0).First();
+        using var b = plain.GetBatches(0).First();
+        using var scope = NewDisposeScope();
+        a.Inputs.shape.Should().Equal(8, 28, 1, 28, 28);
+        // Flips and quarter turns only move voxels: each volume keeps its sorted values.
+        a.Inputs.reshape(8, -1).sort(1).values.equal(b.Inputs.reshape(8, -1).sort(1).values).Should().BeTrue();
+        a.Inputs.equal(b.Inputs).Should().BeFalse();
     }
 
     [SkippableFact]
