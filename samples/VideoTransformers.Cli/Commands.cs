@@ -1,8 +1,123 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VideoTransformers.Data.Loading;
+using VideoTransformers.Data.Transforms;
+using VideoTransformers.Models;
+using VideoTransformers.Training.Checkpoints;
+using VideoTransformers.Training.Evaluation;
+using VideoTransformers.Training.Metrics;
+using static VideoTransformers.Torch.torch;
+
 namespace VideoTransformers.Cli;
 
 /// <summary>Commands that need the training stack (train, eval, predict, demo).</summary>
 public static partial class Commands
 {
+    public const string EvalUsage = """
+        vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3]
+                [--batch-size N] [--split ...] [--fold N] [--threads N]
+          Evaluates a checkpoint (best.safetensors or last.safetensors; the .json beside it holds the model) on the test
+          split and prints the metrics as JSON. With --clips N and/or --crops 3, every video is seen as N uniformly spaced
+          clips × crops and the softmax probabilities are averaged per video.
+        """;
+
+    public const string PredictUsage = """
+        vt predict --checkpoint FILE VIDEO
+          Decodes the video (uniformly spaced frames at the model's input size) and prints the top-5 classes with their
+          probabilities. Class names come from classes.json next to the checkpoint.
+        """;
+
     /// <summary>Runs a training-stack command, or returns null when <paramref name="command"/> is not one.</summary>
-    public static int? Dispatch(string command, string[] argv) => null;
+    public static int? Dispatch(string command, string[] argv) => command switch
+    {
+        "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads" }, Array.Empty<string>(), Eval, 0),
+        "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads" }, Array.Empty<string>(), Predict, 1),
+        "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
+        _ => null,
+    };
+
+    private static int Run(string[] argv, string usage, string[] options, string[] flags, Func<Args, int> run, int positionals)
+    {
+        var a = new Args(argv, options, flags);
+        if (a.Help)
+        {
+            Console.WriteLine(usage);
+            return 0;
+        }
+        if (a.Positionals.Count != positionals)
+            throw new UsageException(positionals == 0 ? $"Unexpected argument '{a.Positionals[0]}'.\n\n{usage}" : $"Expected {positionals} argument(s).\n\n{usage}");
+        return run(a);
+    }
+
+    /// <summary>Loads a checkpoint written by the trainer, with its model spec from the .json beside it.</summary>
+    public static VideoClassifier LoadModel(string checkpoint)
+    {
+        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"Checkpoint '{checkpoint}' does not exist.", checkpoint);
+        var json = Path.ChangeExtension(checkpoint, ".json");
+        if (!File.Exists(json)) throw new FileNotFoundException($"'{json}' (the model description written next to every checkpoint) is missing.", json);
+        var info = CheckpointInfo.Load(json);
+        var spec = info.Model ?? throw new InvalidDataException($"'{json}' has no model spec.");
+        var model = spec.Build();
+        Checkpoint.Load(checkpoint, model);
+        model.eval();
+        return model;
+    }
+
+    private static int Eval(Args a)
+    {
+        set_num_threads(a.Int("threads", Environment.ProcessorCount, 1));
+        using var model = LoadModel(a.Required("checkpoint"));
+        var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
+        var clips = a.Int("clips", 1, 1);
+        var crops = a.Int("crops", 1, 1);
+        if (crops is not (1 or 3)) throw new UsageException("--crops must be 1 or 3.");
+        using var loggerFactory = Logging.Create(true);
+        using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
+        {
+            BatchSize = a.Int("batch-size", 16, 1), Augment = false, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
+        }, loggerFactory.CreateLogger("vt.eval"));
+        if (data.Test is null || data.TestDataset is null) throw new InvalidDataException($"The {dataset} dataset has no test split here.");
+        MetricsReport report;
+        if (clips == 1 && crops == 1) report = Evaluator.Evaluate(model, data.Test);
+        else
+        {
+            var shape = model.SampleShape;
+            var frames = (int)shape[0];
+            using var views = MultiViewLoader.Create(data.TestDataset, clips, frames, 1, crops, (int)shape[^1]);
+            report = Evaluator.EvaluateViews(model, views);
+        }
+        var result = new Dictionary<string, object?>
+        {
+            ["checkpoint"] = a.Get("checkpoint"), ["dataset"] = data.Name, ["clips"] = clips, ["crops"] = crops, ["videos"] = report.Count,
+            ["test_loss"] = report.Loss, ["test_accuracy"] = report.Top1,
+        };
+        if (data.ClassNames.Count > 5) result["test_top5_accuracy"] = report.Top5;
+        if (data.ClassNames.Count == 2) result["test_auc"] = report.Auc;
+        result["test_per_class_accuracy"] = report.PerClassAccuracy;
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static int Predict(Args a)
+    {
+        set_num_threads(a.Int("threads", Environment.ProcessorCount, 1));
+        var checkpoint = a.Required("checkpoint");
+        using var model = LoadModel(checkpoint);
+        var video = a.Positionals[0];
+        var shape = model.SampleShape;
+        if (shape.Length != 4) throw new UsageException($"{model.name} takes features, not video; predict needs a video model.");
+        var classesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "classes.json");
+        var names = File.Exists(classesPath) ? JsonSerializer.Deserialize<string[]>(File.ReadAllText(classesPath))! : Enumerable.Range(0, (int)model.NumClasses).Select(i => $"class_{i}").ToArray();
+        var frames = DataSources.DecodeUniform(video, (int)shape[0], (int)shape[2], (int)shape[3], (int)shape[1]);
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var probs = nn.functional.softmax(model.forward(ClipTensors.FromFrames(frames).unsqueeze(0)), 1).select(0, 0);
+        var (values, indexes) = probs.topk(Math.Min(5, probs.size(0)));
+        var v = values.data<float>();
+        var ix = indexes.data<long>();
+        var top = ix.Select((c, i) => new Dictionary<string, object> { ["class"] = names[c], ["index"] = c, ["probability"] = Math.Round(v[i], 4) }).ToList();
+        Console.WriteLine(JsonSerializer.Serialize(new { video, top5 = top }, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
 }

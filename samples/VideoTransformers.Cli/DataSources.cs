@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging;
+using VideoTransformers.Data.Datasets;
+using VideoTransformers.Data.Loading;
+using VideoTransformers.Data.Transforms;
+using VideoTransformers.Data.Video;
+
+namespace VideoTransformers.Cli;
+
+/// <summary>Options shared by the commands that read a dataset.</summary>
+public sealed record DataOptions
+{
+    /// <summary>Batch size.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Data-pipeline seed (shuffling and augmentation).</summary>
+    public int Seed { get; init; }
+    /// <summary>Background loader workers.</summary>
+    public int Workers { get; init; }
+    /// <summary>Random augmentation of the training split.</summary>
+    public bool Augment { get; init; } = true;
+    /// <summary>KTH split: seed, schuldt, or custom:TRAIN/VAL/TEST with comma-separated person ids.</summary>
+    public string KthSplit { get; init; } = "seed";
+    /// <summary>UCF101 fold (1–3).</summary>
+    public int Fold { get; init; } = 1;
+    /// <summary>Synthetic clips per class.</summary>
+    public int SyntheticSamplesPerClass { get; init; } = 128;
+}
+
+/// <summary>A dataset's train/validation/test batch sources and the facts a model needs.</summary>
+public sealed class DataBundle : IDisposable
+{
+    private readonly List<IDisposable> _owned = new();
+
+    /// <summary>Dataset name.</summary>
+    public required string Name { get; init; }
+    /// <summary>Class names.</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+    /// <summary>One sample's shape [T, C, H, W].</summary>
+    public required long[] SampleShape { get; init; }
+    /// <summary>Training batches.</summary>
+    public required IBatchSource Train { get; init; }
+    /// <summary>Validation batches (model selection), or null.</summary>
+    public IBatchSource? Validation { get; init; }
+    /// <summary>Test batches, or null.</summary>
+    public IBatchSource? Test { get; init; }
+    /// <summary>The raw test split (for multi-view evaluation and attention samples).</summary>
+    public IVideoDataset? TestDataset { get; init; }
+
+    internal T Own<T>(T d) where T : IDisposable
+    {
+        _owned.Add(d);
+        return d;
+    }
+
+    /// <summary>Frees the loaders.</summary>
+    public void Dispose()
+    {
+        foreach (var d in _owned) d.Dispose();
+    }
+}
+
+/// <summary>Builds <see cref="DataBundle"/>s for the datasets the CLI knows.</summary>
+public static class DataSources
+{
+    /// <summary>The dataset names.</summary>
+    public static readonly string[] Names = { "synthetic", "kth", "ucf101", "medmnist3d" };
+
+    /// <summary>Default cache folder for decoded frames.</summary>
+    public static string CacheRoot => Environment.GetEnvironmentVariable("VT_CACHE")
+        ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "videotransformers");
+
+    /// <summary>Builds the bundle for <paramref name="dataset"/> read from <paramref name="path"/>.</summary>
+    public static DataBundle Build(string dataset, string? path, DataOptions o, ILogger logger) => dataset switch
+    {
+        "synthetic" => Synthetic(o),
+        "kth" => Kth(path ?? throw new UsageException("--data PATH (a folder of KTH clips) is required for kth."), o, logger),
+        "ucf101" => Ucf101(path ?? throw new UsageException("--data PATH (holding UCF-101/ and ucfTrainTestlist/) is required for ucf101."), o, logger),
+        "medmnist3d" => MedMnist(path ?? throw new UsageException("--data FILE (a *mnist3d.npz) is required for medmnist3d."), o, logger),
+        _ => throw new UsageException($"Unknown dataset '{dataset}'; expected {string.Join("|", Names)}."),
+    };
+
+    private static DataLoaderOptions Loader(DataOptions o, bool train) =>
+        train ? new DataLoaderOptions(o.BatchSize, Shuffle: true, DropLast: false, Seed: o.Seed, Workers: o.Workers)
+              : DataLoaderOptions.Evaluation(o.BatchSize, o.Workers);
+
+    /// <summary>The synthetic motion set (generated in code; no download).</summary>
+    public static DataBundle Synthetic(DataOptions o, SyntheticMotionOptions? options = null)
+    {
+        var set = new SyntheticMotion(options ?? new SyntheticMotionOptions(SamplesPerClass: o.SyntheticSamplesPerClass, Seed: o.Seed));
+        var test = set.Split(DatasetSplit.Test);
+        var b = new DataBundle
+        {
+            Name = "synthetic", ClassNames = set.ClassNames,
+            SampleShape = new long[] { set.Options.Frames, 1, set.Options.Size, set.Options.Size },
+            // No flips or reversal here: they would turn "left" into "right" and "grow" into "shrink".
+            Train = new DataLoader(set.Split(DatasetSplit.Train), Loader(o, true)),
+            Validation = new DataLoader(set.Split(DatasetSplit.Validation), Loader(o, false)),
+            Test = new DataLoader(test, Loader(o, false)),
+            TestDataset = test,
+        };
+        b.Own((IDisposable)b.Train);
+        b.Own((IDisposable)b.Validation);
+        b.Own((IDisposable)b.Test);
+        return b;
+    }
+
+    private static DataBundle Kth(string root, DataOptions o, ILogger logger)
+    {
+        var layout = KthLayout.Discover(root);
+        var seqPath = Path.Combine(root, "00sequences.txt");
+        var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
+        var sampling = new KthSamplingOptions();
+        var cacheDir = Path.Combine(CacheRoot, "kth");
+        var cache = Preprocessing.BuildKthFrameCache(layout.Clips, sampling, cacheDir);
+        var split = ParseKthSplit(o.KthSplit);
+        KthDataset Part(DatasetSplit p) => KthDataset.Create(layout, split, p, sampling, sequences, cache);
+        var train = Part(DatasetSplit.Train);
+        if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Use --split custom:TRAIN/VAL/TEST.");
+        var val = Part(DatasetSplit.Validation);
+        var test = Part(DatasetSplit.Test);
+        logger.LogInformation("KTH {Split}: {Train} train, {Val} validation, {Test} test clips", split.Name, train.Count, val.Count, test.Count);
+        var b = new DataBundle
+        {
+            Name = "kth", ClassNames = train.ClassNames, SampleShape = new long[] { sampling.Frames, 1, sampling.Height, sampling.Width },
+            Train = new DataLoader(train, Loader(o, true), o.Augment ? TransformPresets.Seed000Spatial() : null),
+            Validation = val.Count > 0 ? new DataLoader(val, Loader(o, false)) : null,
+            Test = test.Count > 0 ? new DataLoader(test, Loader(o, false)) : null,
+            TestDataset = test.Count > 0 ? test : null,
+        };
+        foreach (var s in new[] { b.Train, b.Validation, b.Test }) if (s is IDisposable d) b.Own(d);
+        b.Own(cache);
+        return b;
+    }
+
+    /// <summary>Parses seed | schuldt | custom:TRAIN/VAL/TEST (comma-separated person ids, VAL may be empty).</summary>
+    public static KthSplit ParseKthSplit(string s)
+    {
+        if (s == "seed") return KthSplit.Seed;
+        if (s == "schuldt") return KthSplit.Schuldt;
+        if (s.StartsWith("custom:", StringComparison.Ordinal))
+        {
+            var parts = s[7..].Split('/');
+            if (parts.Length != 3) throw new UsageException($"--split custom:TRAIN/VAL/TEST needs three person lists, got '{s}'.");
+            static int[] Ids(string p) => p.Length == 0 ? Array.Empty<int>() : p.Split(',').Select(x => int.TryParse(x, out var v) ? v : throw new UsageException($"Bad person id '{x}'.")).ToArray();
+            return KthSplit.Custom(Ids(parts[0]), Ids(parts[1]), Ids(parts[2]));
+        }
+        throw new UsageException($"--split must be seed, schuldt or custom:TRAIN/VAL/TEST, got '{s}'.");
+    }
+
+    private static DataBundle Ucf101(string root, DataOptions o, ILogger logger)
+    {
+        var videos = Directory.Exists(Path.Combine(root, "UCF-101")) ? Path.Combine(root, "UCF-101") : root;
+        var lists = Path.Combine(root, "ucfTrainTestlist");
+        var layout = Ucf101Layout.Load(videos, lists, skipMissingVideos: true, logger);
+        var clip = new Ucf101ClipOptions(FramesPerClip: 8, StepBetweenClips: 8, FrameRate: null, Width: 112, Height: 112);
+        var train = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Train, clip);
+        var test = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip);
+        var b = new DataBundle
+        {
+            Name = "ucf101", ClassNames = layout.ClassNames, SampleShape = new long[] { 8, 3, 112, 112 },
+            Train = new DataLoader(train, Loader(o, true), o.Augment ? new RandomHorizontalFlip() : null),
+            Test = test.Count > 0 ? new DataLoader(test, Loader(o, false)) : null,
+            TestDataset = test.Count > 0 ? test : null,
+        };
+        foreach (var s in new[] { b.Train, b.Test }) if (s is IDisposable d) b.Own(d);
+        return b;
+    }
+
+    private static DataBundle MedMnist(string file, DataOptions o, ILogger logger)
+    {
+        var data = MedMnist3D.Load(file, logger);
+        var b = new DataBundle
+        {
+            Name = "medmnist3d:" + data.Flag, ClassNames = data.ClassNames, SampleShape = new long[] { data.Depth, 1, data.Height, data.Width },
+            Train = new DataLoader(data.Train, Loader(o, true), o.Augment ? TransformPresets.VolumeAugmentation() : null),
+            Validation = new DataLoader(data.Validation, Loader(o, false)),
+            Test = new DataLoader(data.Test, Loader(o, false)),
+            TestDataset = data.Test,
+        };
+        foreach (var s in new[] { b.Train, b.Validation, b.Test }) if (s is IDisposable d) b.Own(d);
+        return b;
+    }
+
+    /// <summary>One clip of a dataset as model input [1, T, C, H, W] plus its frames as bytes, for attention overlays.</summary>
+    public static (Torch.Tensor clip, byte[] frames, int height, int width, int channels)? Sample(IVideoDataset? dataset)
+    {
+        if (dataset is null || dataset.Count == 0) return null;
+        var s = dataset.GetSample(0);
+        var clip = ClipTensors.FromFrames(s.Frames).unsqueeze(0).DetachFromDisposeScope();
+        return (clip, s.Frames.Data, s.Frames.Height, s.Frames.Width, s.Frames.Channels);
+    }
+
+    /// <summary>Decodes <paramref name="frames"/> frames spread uniformly over a video at the given size (for predict).</summary>
+    public static VideoFrames DecodeUniform(string path, int frames, int height, int width, int channels)
+    {
+        using var reader = VideoReader.Open(path);
+        var n = Math.Max(1, reader.FrameCount);
+        var indices = Enumerable.Range(0, frames).Select(i => (int)Math.Min(n - 1, (long)i * n / frames)).ToList();
+        return reader.DecodeIndices(indices, width, height, channels == 1 ? PixelFormat.Gray : PixelFormat.Rgb);
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using VideoTransformers.Models;
+using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Plots;
+using VideoTransformers.Training.Reporting;
+using VideoTransformers.Training.Runs;
+using VideoTransformers.Zoo;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Cli;
+
+/// <summary><c>vt train</c>.</summary>
+public static class TrainCommand
+{
+    public const string Usage = """
+        vt train --model frame-vit|vivit|timesformer|actionbert|bilstm|cnn-lstm
+                 [--variant joint|factorised-encoder|factorised-self-attention|factorised-dot-product|divided|space-only]
+                 [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
+                 [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
+                 [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--fold N] [--no-augment]
+                 [--resume CHECKPOINT] --out DIR
+          Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
+          last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
+          Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
+        """;
+
+    public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path" };
+    public static readonly string[] Flags = { "no-augment", "quiet" };
+
+    public static int Run(Args a)
+    {
+        var run = a.Get("config") is string cfg ? ConfigLoader.Load(cfg) : new RunConfig();
+        var training = run.Training;
+        if (a.Get("training-preset") is string tp)
+            training = TrainingConfig.Presets.TryGetValue(tp, out var make) ? make() with { Epochs = training.Epochs }
+                : throw new UsageException($"Unknown --training-preset '{tp}'; expected {string.Join(", ", TrainingConfig.Presets.Keys)}.");
+        training = training with
+        {
+            Epochs = a.Int("epochs", training.Epochs, 1),
+            BatchSize = a.Int("batch-size", training.BatchSize, 1),
+            LearningRate = a.Double("lr") ?? training.LearningRate,
+            WeightDecay = a.Double("weight-decay") ?? training.WeightDecay,
+            LabelSmoothing = a.Double("label-smoothing") ?? training.LabelSmoothing,
+            Seed = a.Has("seed") ? a.Int("seed", 0) : training.Seed,
+            DataSeed = a.Has("seed") ? a.Int("seed", 0) : training.DataSeed,
+        };
+        training.EnsureValid();
+        var model = a.Get("model") ?? run.Model.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
+        if (!ModelZoo.Families.Contains(model)) throw new UsageException($"--model must be one of {string.Join("|", ModelZoo.Families)}, got '{model}'.");
+        var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
+        var outDir = a.Required("out");
+        var request = new TrainRequest(model, a.Get("variant"), a.Get("preset"), dataset, a.Get("data"), outDir, training, run,
+            new DataOptions
+            {
+                BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
+                Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
+            },
+            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"));
+        var result = Train(request, out var results);
+        Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        return result.Status == RunStatus.Cancelled ? 130 : 0;
+    }
+
+    /// <summary>Everything one training run needs.</summary>
+    public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
+        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet);
+
+    /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
+    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results)
+    {
+        using var loggerFactory = Logging.Create(r.Quiet);
+        var logger = loggerFactory.CreateLogger("vt.train");
+        set_num_threads(r.Threads);
+        manual_seed(r.Training.Seed);
+        using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
+        var s = data.SampleShape;
+        var spec = r.Run.Model.ModelName is not null
+            ? r.Run.Model.ToModelSpec(s[0], s[1], s[2], s[3], data.ClassNames.Count)
+            : ModelZoo.ForData(r.Model, r.Variant, s[0], s[1], s[2], s[3], data.ClassNames.Count, r.Preset);
+        if (r.DropPath is double dp) spec = WithDropPath(spec, dp);
+        Directory.CreateDirectory(r.OutDir);
+        File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        using var model = spec.Build();
+        logger.LogInformation("{Model}: {Params:N0} parameters, {Gflops:F3} GFLOPs per clip, input [B, {Shape}], {Classes} classes",
+            model.name, model.parameter_count(), model.FlopsPerClip / 1e9, string.Join(", ", s), data.ClassNames.Count);
+        var sample = DataSources.Sample(data.TestDataset);
+        using var trainer = new Trainer(model, r.Training, new TrainerOptions
+        {
+            RunDirectory = r.OutDir, ModelSpec = spec, RunConfig = r.Run with { Training = r.Training },
+            Callbacks = new ITrainingCallback[] { new RunPlots(() => sample) },
+        }, loggerFactory.CreateLogger<Trainer>());
+        if (r.Resume is not null) trainer.Resume(r.Resume);
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+            Console.Error.WriteLine("Stopping after this step; the checkpoint will be saved (Ctrl-C again to abort).");
+        };
+        Console.CancelKeyPress += onCancel;
+        RunResult result;
+        try
+        {
+            result = r.Quiet
+                ? trainer.Fit(data.Train, data.Validation, data.Test, null, cts.Token)
+                : SpectreProgressReporter.Run(p => trainer.Fit(data.Train, data.Validation, data.Test, p, cts.Token));
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            sample?.clip.Dispose();
+        }
+        results = Results(r, spec, data, result);
+        File.WriteAllText(Path.Combine(r.OutDir, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        return result;
+    }
+
+    private static ModelSpec WithDropPath(ModelSpec spec, double p) => spec.Model switch
+    {
+        "frame-vit" => spec with { FrameViT = spec.FrameViT! with { DropPath = p } },
+        "vivit" => spec with { ViViT = spec.ViViT! with { DropPath = p } },
+        "timesformer" => spec with { TimeSformer = spec.TimeSformer! with { DropPath = p } },
+        _ => throw new UsageException($"--drop-path applies to frame-vit, vivit and timesformer, not {spec.Model}."),
+    };
+
+    /// <summary>The results.json content.</summary>
+    public static Dictionary<string, object?> Results(TrainRequest r, ModelSpec spec, DataBundle data, RunResult result)
+    {
+        var test = result.Test;
+        var d = new Dictionary<string, object?>
+        {
+            ["model"] = spec.Model,
+            ["variant"] = spec.ViViT?.Variant.ToString() ?? spec.TimeSformer?.Attention.ToString(),
+            ["dataset"] = data.Name,
+            ["status"] = result.Status.ToString(),
+            ["epochs"] = result.CompletedEpochs,
+            ["best_epoch"] = result.BestEpoch,
+            ["train_seconds"] = Math.Round(result.TrainSeconds, 1),
+            ["parameters"] = result.ParameterCount,
+            ["flops_per_clip"] = result.FlopsPerClip,
+            ["seed"] = r.Training.Seed,
+            ["classes"] = data.ClassNames,
+            ["val_accuracy"] = result.LastValidation?.Top1,
+            ["test_loss"] = test?.Loss,
+            ["test_accuracy"] = test?.Top1,
+        };
+        if (data.ClassNames.Count > 5) d["test_top5_accuracy"] = test?.Top5;
+        if (data.ClassNames.Count == 2) d["test_auc"] = test?.Auc;
+        if (test is not null)
+        {
+            d["test_per_class_accuracy"] = test.PerClassAccuracy;
+            d["test_confusion"] = Enumerable.Range(0, data.ClassNames.Count).Select(i => Enumerable.Range(0, data.ClassNames.Count).Select(j => test.Confusion[i, j]).ToArray()).ToArray();
+        }
+        return d;
+    }
+}
