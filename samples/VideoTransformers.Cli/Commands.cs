@@ -66,12 +66,15 @@ public static partial class Commands
 
     private static int Eval(Args a)
     {
-        set_num_threads(a.Int("threads", Environment.ProcessorCount, 1));
-        using var model = LoadModel(a.Required("checkpoint"));
+        // Every argument is checked before any file is read, so that usage errors always exit with code 2.
+        var threads = a.Int("threads", Environment.ProcessorCount, 1);
+        var checkpoint = a.Required("checkpoint");
         var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
         var clips = a.Int("clips", 1, 1);
         var crops = a.Int("crops", 1, 1);
         if (crops is not (1 or 3)) throw new UsageException("--crops must be 1 or 3.");
+        set_num_threads(threads);
+        using var model = LoadModel(checkpoint);
         using var loggerFactory = Logging.Create(true);
         using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
         {

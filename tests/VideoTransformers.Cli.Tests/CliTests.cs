@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FluentAssertions;
+using VideoTransformers.TestSupport;
+using Xunit;
+
+namespace VideoTransformers.Cli.Tests;
+
+/// <summary>The vt command line, run as a separate process exactly as a user runs it.</summary>
+public class CliTests
+{
+    private static (int code, string stdout, string stderr) Vt(params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "vt.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException("vt " + string.Join(' ', args)); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("eval")]
+    [InlineData("predict")]
+    [InlineData("bench")]
+    [InlineData("models")]
+    [InlineData("demo")]
+    public void Help_works_on_every_command(string command)
+    {
+        var (code, stdout, _) = Vt(command, "--help");
+        code.Should().Be(0);
+        stdout.Should().Contain("vt " + command);
+    }
+
+    [Theory]
+    [InlineData("error: Unknown command 'fly'", "fly")]
+    [InlineData("Unknown option --epoch", "train", "--epoch", "3")]
+    [InlineData("--epochs must be an integer", "train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "three", "--out", "/tmp/x")]
+    [InlineData("--dataset must be one of", "train", "--model", "frame-vit", "--dataset", "imagenet", "--out", "/tmp/x")]
+    [InlineData("--model must be one of", "train", "--model", "resnet", "--dataset", "synthetic", "--out", "/tmp/x")]
+    [InlineData("--out is required", "train", "--model", "vivit", "--dataset", "synthetic")]
+    [InlineData("--batch-size needs a value", "bench", "--preset", "frame-vit-kth", "--batch-size")]
+    [InlineData("Unknown preset 'nope'", "bench", "--preset", "nope")]
+    [InlineData("--mode must be one of train|infer", "bench", "--preset", "frame-vit-kth", "--mode", "fast")]
+    [InlineData("--crops must be 1 or 3", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--crops", "2")]
+    [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
+    public void Bad_arguments_exit_with_code_2_and_say_why(string message, params string[] args)
+    {
+        var (code, _, stderr) = Vt(args);
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain(message);
+    }
+
+    [Fact]
+    public void No_arguments_prints_usage_and_exits_2()
+    {
+        var (code, stdout, _) = Vt();
+        code.Should().Be(2);
+        stdout.Should().Contain("Commands:");
+    }
+
+    [Fact]
+    public void Bench_prints_one_json_line()
+    {
+        var (code, stdout, stderr) = Vt("bench", "--preset", "vivit-organmnist3d", "--mode", "infer", "--batch-size", "2", "--steps", "2", "--threads", "1");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        var r = doc.RootElement;
+        r.GetProperty("preset").GetString().Should().Be("vivit-organmnist3d");
+        r.GetProperty("ms_per_step").GetDouble().Should().BePositive();
+        r.GetProperty("clips_per_second").GetDouble().Should().BePositive();
+        r.GetProperty("peak_rss_mb").GetDouble().Should().BePositive();
+    }
+
+    [SkippableFact]
+    public void Train_then_eval_then_predict_on_real_video()
+    {
+        var clip = SharedData.Require("kth/person01_boxing_d2_uncomp.mp4");
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, stdout, stderr) = Vt("train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--batch-size", "16",
+                "--seed", "3", "--out", dir, "--quiet");
+            code.Should().Be(0, stderr);
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+            {
+                var r = results.RootElement;
+                foreach (var key in new[] { "model", "dataset", "epochs", "train_seconds", "parameters", "test_accuracy", "test_top5_accuracy" })
+                    r.TryGetProperty(key, out _).Should().BeTrue($"results.json needs '{key}'");
+                r.GetProperty("model").GetString().Should().Be("frame-vit");
+                r.GetProperty("epochs").GetInt32().Should().Be(1);
+            }
+            foreach (var f in new[] { "metrics.csv", "best.safetensors", "best.json", "learning_curves.svg", "confusion_matrix.svg", "attention.png", "classes.json" })
+                File.Exists(Path.Combine(dir, f)).Should().BeTrue($"the run folder should hold {f}");
+            Directory.GetFiles(dir, "events.out.tfevents.*").Should().NotBeEmpty();
+
+            var ckpt = Path.Combine(dir, "best.safetensors");
+            (code, stdout, stderr) = Vt("eval", "--checkpoint", ckpt, "--dataset", "synthetic");
+            code.Should().Be(0, stderr);
+            using (var eval = JsonDocument.Parse(stdout))
+                eval.RootElement.GetProperty("test_accuracy").GetDouble().Should().BeInRange(0, 1);
+
+            (code, stdout, stderr) = Vt("predict", "--checkpoint", ckpt, clip);
+            code.Should().Be(0, stderr);
+            using var pred = JsonDocument.Parse(stdout);
+            var top = pred.RootElement.GetProperty("top5").EnumerateArray().ToList();
+            top.Should().HaveCount(5);
+            top.Sum(t => t.GetProperty("probability").GetDouble()).Should().BeLessThanOrEqualTo(1.0001);
+            top.Select(t => t.GetProperty("probability").GetDouble()).Should().BeInDescendingOrder();
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Predict_on_a_missing_video_fails_with_the_file_name()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-missing");
+        var (code, _, stderr) = Vt("predict", "--checkpoint", Path.Combine(dir, "best.safetensors"), "/nonexistent/video.avi");
+        code.Should().Be(1);
+        stderr.Should().Contain("best.safetensors");
+    }
+}
