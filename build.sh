@@ -56,14 +56,16 @@ build() {
 run_tests() {
   build
   log "running tests"
-  local rc=0
+  local rc=0 irc=0
   # The summary must print even when tests fail, so the pipeline's status is captured rather than fatal.
   dotnet test VideoTransformers.sln -c "$CONFIG" --no-build -nologo -v:q \
     --logger "console;verbosity=minimal" --results-directory artifacts/test-results "$@" 2>&1 | tee artifacts/test.log || rc=$?
-  # One closing line for the whole suite, summed over the test assemblies.
-  awk '/^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
-       END { gsub(",","",p); printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log
-  return "$rc"
+  log "install test: pack, then a fresh project outside the solution installs the package and trains"
+  { pack_only && bash tests/install/run.sh; } 2>&1 | tee artifacts/install.log || irc=$?
+  # One closing line for the whole suite, summed over the test assemblies, the install test counted as one test.
+  awk -v irc="$irc" '/^(Passed|Failed)!/ { for (i=1;i<=NF;i++) { if ($i=="Failed:") f+=$(i+1); if ($i=="Passed:") p+=$(i+1); if ($i=="Skipped:") s+=$(i+1) } }
+       END { if (irc == 0) p++; else f++; printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' artifacts/test.log
+  [ "$rc" -eq 0 ] && [ "$irc" -eq 0 ]
 }
 
 demo() {
@@ -75,10 +77,14 @@ demo() {
   fi
 }
 
-pack() {
-  build
+pack_only() {
   rm -rf artifacts/packages
   dotnet pack VideoTransformers.sln -c "$CONFIG" --no-build -nologo -v:q -o artifacts/packages
+}
+
+pack() {
+  build
+  pack_only
   ls -1 artifacts/packages
 }
 
