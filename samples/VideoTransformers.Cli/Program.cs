@@ -37,7 +37,7 @@ catch (UsageException e)
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException)
+catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException or DllNotFoundException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

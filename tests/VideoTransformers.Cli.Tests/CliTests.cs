@@ -120,6 +120,30 @@ public class CliTests
     }
 
     [Fact]
+    public void Missing_native_shim_names_the_library_the_paths_and_what_to_install()
+    {
+        var dir = Directory.CreateTempSubdirectory("vt-noshim").FullName;
+        try
+        {
+            foreach (var f in Directory.GetFiles(AppContext.BaseDirectory).Where(f => !f.EndsWith(".so", StringComparison.Ordinal)))
+                File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add(Path.Combine(dir, "vt.dll"));
+            psi.ArgumentList.Add("bench");
+            psi.ArgumentList.Add("--preset");
+            psi.ArgumentList.Add("vivit-organmnist3d");
+            psi.Environment.Remove("VT_NATIVE_PATH");
+            using var p = Process.Start(psi)!;
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit(60_000).Should().BeTrue();
+            p.ExitCode.Should().NotBe(0);
+            stderr.Should().Contain("libvideotransformers_native.so").And.Contain("Searched:").And.Contain(dir)
+                .And.Contain("apt-get install libtorch1.13 libopenblas0-pthread");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Predict_on_a_missing_video_fails_with_the_file_name()
     {
         var dir = Path.Combine(Path.GetTempPath(), "vt-cli-missing");
