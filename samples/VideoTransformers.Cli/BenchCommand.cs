@@ -11,7 +11,7 @@ namespace VideoTransformers.Cli;
 public static class BenchCommand
 {
     public const string Usage = """
-        vt bench --preset NAME [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
+        vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
           Times steps of a model preset on random input (no data needed) and prints one JSON line:
           {"preset", "mode", "batch_size", "ms_per_step" (median), "clips_per_second", "peak_rss_mb", ...}.
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
@@ -19,9 +19,21 @@ public static class BenchCommand
 
     public static int Run(Args a)
     {
-        var preset = a.Required("preset");
-        if (!ModelZoo.Presets.TryGetValue(preset, out var make))
-            throw new UsageException($"Unknown preset '{preset}'. Presets: {string.Join(", ", ModelZoo.Presets.Keys)}.");
+        string preset;
+        Func<ModelSpec> make;
+        if (a.Get("spec") is string specPath)
+        {
+            if (a.Has("preset")) throw new UsageException("Give either --preset or --spec, not both.");
+            var text = File.Exists(specPath) ? File.ReadAllText(specPath) : throw new UsageException($"Spec file '{specPath}' does not exist.");
+            var spec = ModelSpec.FromJson(text);
+            (preset, make) = (Path.GetFileNameWithoutExtension(specPath), () => spec);
+        }
+        else
+        {
+            preset = a.Required("preset");
+            if (!ModelZoo.Presets.TryGetValue(preset, out make!))
+                throw new UsageException($"Unknown preset '{preset}'. Presets: {string.Join(", ", ModelZoo.Presets.Keys)}.");
+        }
         var mode = a.Choice("mode", "train", "infer") ?? "train";
         var batch = a.Int("batch-size", 8, 1);
         var steps = a.Int("steps", 10, 1);
