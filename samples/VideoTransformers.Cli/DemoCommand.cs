@@ -57,7 +57,8 @@ public static class DemoCommand
         var names = SyntheticMotion.AllClassNames;
         var header = $"{"model",-28} {"test acc",9} " + string.Join(" ", pairs.Select(p => $"{names[p.Forward] + "/" + names[p.Reversed],22}"));
         Console.WriteLine();
-        Console.WriteLine("Test accuracy, and per time-reversal pair the accuracy on that pair's two classes (chance for an order-blind model: 50%):");
+        Console.WriteLine("Test accuracy; then, per time-reversal pair, the share of test clips of that pair classified into the pair");
+        Console.WriteLine("('pair') and, among those, the share whose direction was right ('dir'). An order-blind model gets 'dir' ≈ 50%.");
         Console.WriteLine(header);
         Console.WriteLine(new string('-', header.Length));
         foreach (var (name, r) in rows)
@@ -65,9 +66,11 @@ public static class DemoCommand
             var confusion = (long[][])r["test_confusion"]!;
             string Pair((int a, int b) p)
             {
-                var correct = confusion[p.a][p.a] + confusion[p.b][p.b];
-                var total = confusion[p.a].Sum() + confusion[p.b].Sum();
-                return $"{100.0 * correct / Math.Max(1, total),21:F1}%";
+                var c = confusion;
+                double inPair = c[p.a][p.a] + c[p.a][p.b] + c[p.b][p.a] + c[p.b][p.b];
+                var total = c[p.a].Sum() + c[p.b].Sum();
+                var dir = inPair == 0 ? double.NaN : (c[p.a][p.a] + c[p.b][p.b]) / inPair;
+                return $"pair {100.0 * inPair / Math.Max(1, total),3:F0}% dir {100.0 * dir,3:F0}%".PadLeft(22);
             }
             Console.WriteLine($"{name,-28} {100 * (double)r["test_accuracy"]!,8:F1}% " + string.Join(" ", pairs.Select(p => Pair((p.Forward, p.Reversed)))));
         }
