@@ -19,14 +19,14 @@ public static class TrainCommand
                  [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
                  [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--fold N] [--no-augment]
-                 [--resume CHECKPOINT] --out DIR
+                 [--resume CHECKPOINT] [--device cpu|cuda|cuda:N] --out DIR
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
           last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
-        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path" };
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device" };
     public static readonly string[] Flags = { "no-augment", "quiet" };
 
     public static int Run(Args a)
@@ -57,7 +57,7 @@ public static class TrainCommand
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             },
-            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"));
+            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")));
         var result = Train(request, out var results);
         Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return result.Status == RunStatus.Cancelled ? 130 : 0;
@@ -65,7 +65,19 @@ public static class TrainCommand
 
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
-        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet);
+        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null);
+
+    /// <summary>Parses --device; CUDA is accepted only where the libtorch in use has it and a GPU is visible.</summary>
+    public static Torch.Device? ParseDevice(string? s)
+    {
+        if (s is null) return null;
+        Torch.Device d;
+        try { d = Torch.Device.Parse(s); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (d.Type == Torch.DeviceType.CUDA && !cuda.is_available())
+            throw new UsageException($"--device {s}: CUDA is not available (the libtorch in use was built without CUDA, as Debian's is, or no GPU is visible).");
+        return d;
+    }
 
     /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
     public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results)
@@ -83,6 +95,9 @@ public static class TrainCommand
         Directory.CreateDirectory(r.OutDir);
         File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
         using var model = spec.Build();
+        // The optimizer is created by the Trainer after this, so it sees the parameters on their final device; the
+        // Trainer and Evaluator move every batch to the model's device.
+        if (r.Device is { } device) model.to(device);
         logger.LogInformation("{Model}: {Params:N0} parameters, {Gflops:F3} GFLOPs per clip, input [B, {Shape}], {Classes} classes",
             model.name, model.parameter_count(), model.FlopsPerClip / 1e9, string.Join(", ", s), data.ClassNames.Count);
         var sample = DataSources.Sample(data.TestDataset);

@@ -49,6 +49,7 @@ public class CliTests
     [InlineData("--mode must be one of train|infer", "bench", "--preset", "frame-vit-kth", "--mode", "fast")]
     [InlineData("--crops must be 1 or 3", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--crops", "2")]
     [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
+    [InlineData("Unknown device 'gpu'", "train", "--model", "vivit", "--dataset", "synthetic", "--device", "gpu", "--out", "/tmp/x")]
     public void Bad_arguments_exit_with_code_2_and_say_why(string message, params string[] args)
     {
         var (code, _, stderr) = Vt(args);
