@@ -130,8 +130,10 @@ public sealed class ProcessGroup : IDisposable
 
     private TorchException Failure(string what, string native)
     {
+        native = native.Trim();
+        if (!native.EndsWith('.') && !native.EndsWith('!')) native += ".";
         var e = new TorchException(Context(Settings, what + " failed") + ": " + native +
-                                   $". A peer process has probably exited or stopped responding (timeout {Seconds(Settings.Timeout)}s); the group cannot be used any more.");
+                                   $" A peer process has probably exited or stopped responding (timeout {Seconds(Settings.Timeout)}s); the group cannot be used any more.");
         _logger.LogError("{Message}", e.Message);
         return e;
     }
