@@ -40,7 +40,10 @@ try
     using var validation = SyntheticClips.Source(options.Clips, options.Batch, shuffle: false, shuffleSeed: 0);
     var config = new TrainingConfig
     {
-        Epochs = options.Epochs, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3, WeightDecay = 0.05, GradClipNorm = 1.0,
+        // Adam's first steps move every weight by about ±lr whatever the gradient's size, so float rounding in a
+        // near-zero gradient can flip a step; SGD's update is proportional to the gradient, which the default keeps.
+        Epochs = options.Epochs, Optimizer = options.Optimizer, LearningRate = options.Optimizer == OptimizerKind.Sgd ? 0.05 : 2e-3,
+        WeightDecay = 0.05, GradClipNorm = 1.0,
         LabelSmoothing = 0.1, Seed = options.Seed,
     };
     var trainerOptions = new TrainerOptions

@@ -1,5 +1,6 @@
 using System.Globalization;
 using VideoTransformers.Torch;
+using VideoTransformers.Training.Configuration;
 
 namespace VideoTransformers.DistributedWorker;
 
@@ -8,7 +9,7 @@ internal sealed record WorkerOptions
 {
     public const string Usage =
         "usage: VideoTransformers.DistributedWorker --out DIR [--rank R --world N --master HOST:PORT] [--timeout-seconds S]\n" +
-        "       [--epochs E] [--clips C] [--batch B] [--seed S] [--threads T] [--die-after-steps K]\n" +
+        "       [--epochs E] [--clips C] [--batch B] [--seed S] [--threads T] [--optimizer sgd|adamw] [--die-after-steps K]\n" +
         "Without --rank/--world/--master the torchrun variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (and\n" +
         "VT_DIST_TIMEOUT_SECONDS) are read; a world of 1 without a master address trains in a single process.";
 
@@ -24,6 +25,7 @@ internal sealed record WorkerOptions
     public int Seed { get; init; } = 7;
     public int Threads { get; init; } = 1;
     public int? DieAfterSteps { get; init; }
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>A process group is joined for more than one rank, or whenever a rendezvous address is given.</summary>
     public bool UsesProcessGroup => World > 1 || Host is not null;
@@ -48,7 +50,7 @@ internal sealed record WorkerOptions
                 ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new ArgumentException($"--{flag} '{s}' is not an integer")
                 : fallback;
 
-        var known = new[] { "out", "rank", "world", "master", "timeout-seconds", "epochs", "clips", "batch", "seed", "threads", "die-after-steps" };
+        var known = new[] { "out", "rank", "world", "master", "timeout-seconds", "epochs", "clips", "batch", "seed", "threads", "die-after-steps", "optimizer" };
         if (flags.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option --{unknown}");
 
         string? host = null;
@@ -78,6 +80,12 @@ internal sealed record WorkerOptions
             Seed = Int("seed", 7),
             Threads = Int("threads", 1),
             DieAfterSteps = Get("die-after-steps") is null ? null : Int("die-after-steps", 0),
+            Optimizer = Get("optimizer") switch
+            {
+                null or "sgd" => OptimizerKind.Sgd,
+                "adamw" => OptimizerKind.AdamW,
+                var o => throw new ArgumentException($"--optimizer '{o}' is neither sgd nor adamw"),
+            },
         };
     }
 }
