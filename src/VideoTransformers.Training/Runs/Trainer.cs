@@ -361,16 +361,15 @@ public sealed class Trainer : IDisposable
             double loss;
             long right;
             int size;
-            bool stop;
+            var anyRankCancelled = false;
             if (ddp is null)
             {
                 (loss, right) = TrainStep(batch, epoch, step, globalStep, schedule);
                 size = batch.Size;
-                stop = cancellationToken.IsCancellationRequested;
             }
             else
             {
-                (loss, right, size, stop) = TrainStepDistributed(batch, epoch, step, globalStep, schedule, ddp, cancellationToken.IsCancellationRequested);
+                (loss, right, size, anyRankCancelled) = TrainStepDistributed(batch, epoch, step, globalStep, schedule, ddp, cancellationToken.IsCancellationRequested);
             }
             step++;
             globalStep++;
@@ -392,7 +391,9 @@ public sealed class Trainer : IDisposable
                     lossSum / samples, (double)correct / samples, schedule.CurrentLearningRate, sessionSamples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                     runClock.Elapsed, eta));
             }
-            if (stop && step < stepsPerEpoch)
+            // A data-parallel run only stops where all ranks agreed to (a cancel seen after this step's all-reduce
+            // counts at the next step); a single process checks the token itself.
+            if ((ddp is null ? cancellationToken.IsCancellationRequested : anyRankCancelled) && step < stepsPerEpoch)
             {
                 cancelled = true;
                 break;
