@@ -77,6 +77,8 @@ public sealed class ProcessGroup : IDisposable
 
     /// <summary>Sums each tensor element-wise across all ranks, in place (one collective per tensor, in order).</summary>
     /// <remarks>The tensors must be contiguous and have the same shape and dtype on every rank.</remarks>
+    /// <exception cref="ArgumentException">A tensor is not contiguous.</exception>
+    /// <exception cref="TorchException">The collective failed or timed out (a peer exited or hangs).</exception>
     public void all_reduce_(params Tensor[] tensors) => Collective("all_reduce", tensors, root: -1);
 
     /// <summary>Overwrites each tensor with rank <paramref name="root"/>'s values, in place (one collective per tensor, in order).</summary>
@@ -112,7 +114,13 @@ public sealed class ProcessGroup : IDisposable
             var group = Handle();
             var hs = new IntPtr[tensors.Length];
             for (var i = 0; i < tensors.Length; i++)
-                hs[i] = (tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensor {i} is null")).Handle;
+            {
+                var t = tensors[i] ?? throw new ArgumentNullException(nameof(tensors), $"tensor {i} is null");
+                // Gloo reads numel() elements from data_ptr(): a strided view would silently exchange the wrong elements.
+                if (!t.is_contiguous())
+                    throw new ArgumentException($"{what}: tensor {i} {t} is not contiguous; pass t.contiguous() and copy the result back.", nameof(tensors));
+                hs[i] = t.Handle;
+            }
             int rc;
             fixed (IntPtr* p = hs)
                 rc = root < 0 ? NativeMethods.vt_dist_allreduce(group, p, hs.Length) : NativeMethods.vt_dist_broadcast(group, p, hs.Length, root);

@@ -38,6 +38,18 @@ public class ProcessGroupTests
     }
 
     [SkippableFact]
+    public void A_non_contiguous_tensor_is_refused_before_it_reaches_gloo()
+    {
+        RequireGloo();
+        using var group = SoloGroup();
+        using var m = arange(0, 6, dtype: float32).reshape(2, 3);
+        using var transposed = m.t();
+        using var fine = zeros(3);
+        group.Invoking(g => g.all_reduce_(fine, transposed)).Should().Throw<ArgumentException>().WithMessage("all_reduce: tensor 1 [3x2]*is not contiguous*");
+        group.Invoking(g => g.broadcast_(0, transposed)).Should().Throw<ArgumentException>().WithMessage("*not contiguous*");
+    }
+
+    [SkippableFact]
     public void Broadcast_from_a_rank_outside_the_group_is_rejected()
     {
         RequireGloo();
