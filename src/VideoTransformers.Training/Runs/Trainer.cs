@@ -7,6 +7,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Checkpoints;
 using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.IO;
 using VideoTransformers.Training.Logging;
@@ -30,6 +31,10 @@ namespace VideoTransformers.Training.Runs;
 /// Run folder: <c>config.yaml</c> (effective configuration), <c>last.safetensors</c> + <c>last.json</c> (after every
 /// epoch and on cancel), <c>best.safetensors</c> + <c>best.json</c> (best epoch by the checkpoint metric),
 /// <c>metrics.csv</c>, <c>training_stats.json</c> and <c>events.out.tfevents.*</c>.
+/// </para>
+/// <para>
+/// With <see cref="TrainerOptions.Distributed"/> set the run is data-parallel over one process per rank: see that
+/// property and docs/distributed.md.
 /// </para>
 /// </summary>
 public sealed class Trainer : IDisposable
@@ -135,13 +140,24 @@ public sealed class Trainer : IDisposable
         var stepsPerEpoch = train.BatchCount;
         if (stepsPerEpoch < 1) throw new ArgumentException("The training source has no batches.", nameof(train));
         if (Config.Threads is { } threads) set_num_threads(threads);
+        var group = Options.Distributed;
+        var isMain = IsMain;
+        DistributedDataParallel? ddp = null;
+        if (group is not null)
+        {
+            train = ShardFor(train, group);
+            ddp = new DistributedDataParallel(Model, group, logger: _logger);
+        }
 
         var dir = Options.RunDirectory;
-        Directory.CreateDirectory(dir);
-        ConfigWriter.Save((Options.RunConfig ?? new RunConfig()) with { Training = Config }, Path.Combine(dir, "config.yaml"));
+        if (isMain)
+        {
+            Directory.CreateDirectory(dir);
+            ConfigWriter.Save((Options.RunConfig ?? new RunConfig()) with { Training = Config }, Path.Combine(dir, "config.yaml"));
+        }
 
         var resumed = _resume is not null;
-        if (!resumed && File.Exists(LastCheckpointPath))
+        if (isMain && !resumed && File.Exists(LastCheckpointPath))
             _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", dir);
         var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
         _resume = null;
@@ -164,10 +180,19 @@ public sealed class Trainer : IDisposable
 
         var history = new List<EpochRecord>(state.History);
         var context = new TrainingContext(dir, Model, Config, Options.ModelSpec, train.ClassNames, history, _logger);
-        using var csv = new CsvMetricsWriter(Path.Combine(dir, "metrics.csv"), CsvColumns);
+        using var csv = isMain ? new CsvMetricsWriter(Path.Combine(dir, "metrics.csv"), CsvColumns) : null;
         // Rewriting the resumed history keeps metrics.csv equal to the checkpoint's, even if the folder held later epochs.
-        foreach (var record in history) WriteCsv(csv, record);
-        using var tensorBoard = Options.WriteTensorBoard ? new TensorBoardWriter(dir, _logger) : null;
+        if (csv is not null)
+            foreach (var record in history) WriteCsv(csv, record);
+        using var tensorBoard = Options.WriteTensorBoard && isMain ? new TensorBoardWriter(dir, _logger) : null;
+        if (ddp is not null)
+        {
+            // After a resume too: every rank loaded the same checkpoint, but a rank that built its replica from another
+            // seed (or loaded nothing) must not start from its own weights.
+            ddp.BroadcastState();
+            _logger.LogInformation("Rank {Rank}/{World}: data-parallel training, weights broadcast from rank 0, {Buckets} gradient buckets",
+                group!.Rank, group.WorldSize, ddp.Buckets.Count);
+        }
 
         var runClock = Stopwatch.StartNew();
         _sessionSteps = 0;
@@ -186,7 +211,7 @@ public sealed class Trainer : IDisposable
         {
             var start = state.StepInEpoch > 0 && state.Partial is { } p ? p : new PartialEpoch(0, 0, 0, 0);
             var (sums, stepsDone, cancelled) = TrainEpoch(train, epoch, state.StepInEpoch, start, schedule, ref globalStep, totalSteps,
-                tensorBoard, progress, runClock, cancellationToken);
+                tensorBoard, progress, runClock, ddp, cancellationToken);
             if (cancelled)
             {
                 state = state with
@@ -194,7 +219,7 @@ public sealed class Trainer : IDisposable
                     StepInEpoch = stepsDone, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
                     Partial = sums, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds) + sums.Seconds,
                 };
-                SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
+                if (isMain) SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
                 unfinished = sums;
                 status = RunStatus.Cancelled;
                 _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; saved {Path} (resume continues exactly from here)",
@@ -228,29 +253,35 @@ public sealed class Trainer : IDisposable
                 CompletedEpochs = epoch + 1, StepInEpoch = 0, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
                 Best = best.State, Monitor = monitor.State, Partial = null, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds),
             };
-            SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
-            if (improved)
+            if (isMain)
             {
-                AtomicFile.Copy(LastCheckpointPath, BestCheckpointPath);
-                WriteInfo(BestName, state, null, parameterCount);
-                _logger.LogDebug("Epoch {Epoch} is the best so far by {Metric}; saved {Path}", epoch + 1, ConfigNames.Of(checkpointMetric), BestCheckpointPath);
+                SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
+                if (improved)
+                {
+                    AtomicFile.Copy(LastCheckpointPath, BestCheckpointPath);
+                    WriteInfo(BestName, state, null, parameterCount);
+                    _logger.LogDebug("Epoch {Epoch} is the best so far by {Metric}; saved {Path}", epoch + 1, ConfigNames.Of(checkpointMetric), BestCheckpointPath);
+                }
+                WriteCsv(csv!, record);
+                WriteScalars(tensorBoard, record);
+                WriteStatistics(state, null, parameterCount);
             }
-            WriteCsv(csv, record);
-            WriteScalars(tensorBoard, record);
-            WriteStatistics(state, null, parameterCount);
-            _logger.LogInformation("Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
+            _logger.Log(isMain ? LogLevel.Information : LogLevel.Debug, "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
                 record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
                 record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
             Notify("OnEpochEnd", cb => cb.OnEpochEnd(context, record, val));
 
-            if (Config.EarlyStoppingPatience is { } patience && monitor.EpochsWithoutImprovement >= patience && epoch + 1 < Config.Epochs)
+            var stopEarly = Config.EarlyStoppingPatience is { } patience && monitor.EpochsWithoutImprovement >= patience && epoch + 1 < Config.Epochs;
+            var cancelNow = cancellationToken.IsCancellationRequested && epoch + 1 < Config.Epochs;
+            if (group is not null) (stopEarly, cancelNow) = AgreeToStop(group, stopEarly, cancelNow);
+            if (stopEarly)
             {
                 status = RunStatus.EarlyStopped;
                 _logger.LogInformation("Early stopping after epoch {Epoch}: {Metric} has not improved for {Patience} epochs (best {Best} at epoch {BestEpoch})",
-                    epoch + 1, ConfigNames.Of(Config.Monitor), patience, monitor.Best, monitor.BestEpoch);
+                    epoch + 1, ConfigNames.Of(Config.Monitor), Config.EarlyStoppingPatience, monitor.Best, monitor.BestEpoch);
                 break;
             }
-            if (cancellationToken.IsCancellationRequested && epoch + 1 < Config.Epochs)
+            if (cancelNow)
             {
                 status = RunStatus.Cancelled;
                 _logger.LogWarning("Cancelled after epoch {Epoch}; saved {Path}", epoch + 1, LastCheckpointPath);
@@ -260,14 +291,17 @@ public sealed class Trainer : IDisposable
         Optimizer.zero_grad();
 
         var bestPath = File.Exists(BestCheckpointPath) && best.BestEpoch is not null ? BestCheckpointPath : null;
-        if (status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
+        if (isMain && status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
         {
             Checkpoint.Load(bestPath, Model);
             _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", best.BestEpoch, ConfigNames.Of(checkpointMetric));
         }
+        // Only rank 0 holds the best checkpoint; the others take its weights so that every rank ends with the same model.
+        if (ddp is not null && status != RunStatus.Cancelled && Options.RestoreBestWeights) ddp.BroadcastState();
 
         MetricsReport? testReport = null;
-        if (test is not null && status != RunStatus.Cancelled)
+        // Only rank 0 reports the test metrics; the other ranks would compute the same numbers on the same weights.
+        if (test is not null && status != RunStatus.Cancelled && isMain)
         {
             var at = new EvaluationPosition(TrainingPhase.Test, history.Count, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
                 loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
@@ -275,7 +309,7 @@ public sealed class Trainer : IDisposable
             _logger.LogInformation("Test: {Report}", testReport);
         }
 
-        WriteStatistics(state, status, parameterCount);
+        if (isMain) WriteStatistics(state, status, parameterCount);
         var result = new RunResult
         {
             Status = status,
@@ -304,7 +338,7 @@ public sealed class Trainer : IDisposable
 
     private (PartialEpoch Sums, int StepsDone, bool Cancelled) TrainEpoch(IBatchSource train, int epoch, int skip, PartialEpoch start,
         LearningRateSchedule schedule, ref long globalStep, long totalSteps, TensorBoardWriter? tensorBoard, IProgress<TrainingProgress>? progress,
-        Stopwatch runClock, CancellationToken cancellationToken)
+        Stopwatch runClock, DistributedDataParallel? ddp, CancellationToken cancellationToken)
     {
         Model.train();
         manual_seed(TrainingSeeds.EpochSeed(Config.Seed, epoch));
@@ -324,15 +358,27 @@ public sealed class Trainer : IDisposable
                 continue;
             }
             var stepStart = clock.Elapsed.TotalSeconds;
-            var (loss, right) = TrainStep(batch, epoch, step, globalStep, schedule);
+            double loss;
+            long right;
+            int size;
+            var anyRankCancelled = false;
+            if (ddp is null)
+            {
+                (loss, right) = TrainStep(batch, epoch, step, globalStep, schedule);
+                size = batch.Size;
+            }
+            else
+            {
+                (loss, right, size, anyRankCancelled) = TrainStepDistributed(batch, epoch, step, globalStep, schedule, ddp, cancellationToken.IsCancellationRequested);
+            }
             step++;
             globalStep++;
             _sessionSteps++;
             _sessionStepSeconds += clock.Elapsed.TotalSeconds - stepStart;
-            lossSum += loss * batch.Size;
+            lossSum += loss * size;
             correct += right;
-            samples += batch.Size;
-            sessionSamples += batch.Size;
+            samples += size;
+            sessionSamples += size;
             if (tensorBoard is not null && Options.LogStepScalars)
             {
                 tensorBoard.AddScalar("step/loss", (float)loss, globalStep);
@@ -345,7 +391,9 @@ public sealed class Trainer : IDisposable
                     lossSum / samples, (double)correct / samples, schedule.CurrentLearningRate, sessionSamples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                     runClock.Elapsed, eta));
             }
-            if (cancellationToken.IsCancellationRequested && step < stepsPerEpoch)
+            // A data-parallel run only stops where all ranks agreed to (a cancel seen after this step's all-reduce
+            // counts at the next step); a single process checks the token itself.
+            if ((ddp is null ? cancellationToken.IsCancellationRequested : anyRankCancelled) && step < stepsPerEpoch)
             {
                 cancelled = true;
                 break;
@@ -378,6 +426,73 @@ public sealed class Trainer : IDisposable
         using (no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
         return (value, correct);
     }
+
+    /// <summary>
+    /// One data-parallel step: forward and backward on this rank's slice, then one small all-reduce of (loss sum,
+    /// correct, samples, cancel requests) so every rank knows the global batch, agrees on divergence and cancellation,
+    /// and can weight its gradients by its share n/N before they are summed. Returns the global mean loss, correct
+    /// count and batch size, and whether any rank asked to cancel.
+    /// </summary>
+    private (double Loss, long Correct, int Size, bool Cancel) TrainStepDistributed(Batch batch, int epoch, int step, long globalStep,
+        LearningRateSchedule schedule, DistributedDataParallel ddp, bool cancelRequested)
+    {
+        using var scope = NewDisposeScope();
+        // Rank 0 draws exactly what a single process would; the others decorrelate their dropout masks from it.
+        manual_seed(TrainingSeeds.RankSeed(TrainingSeeds.StepSeed(Config.Seed, epoch, step), ddp.Group.Rank));
+        schedule.Apply(epoch, globalStep);
+        Optimizer.zero_grad();
+        Tensor? loss = null;
+        double localLossSum = 0;
+        long localCorrect = 0;
+        var n = batch.Size;
+        if (n > 0)
+        {
+            var device = _trainable[0].device;
+            var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
+            var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
+            var logits = Model.forward(x);
+            loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
+            localLossSum = loss.item<double>() * n;
+            using (no_grad()) localCorrect = logits.argmax(1).eq(y).sum().item<long>();
+        }
+        var stats = tensor(new[] { localLossSum, localCorrect, n, cancelRequested ? 1.0 : 0.0 });
+        ddp.Group.all_reduce_(stats);
+        var totals = stats.data<double>();
+        var globalSize = (long)totals[2];
+        if (globalSize < 1) throw new InvalidOperationException($"Step {step + 1} of epoch {epoch + 1} has an empty global batch.");
+        var value = totals[0] / globalSize;
+        // A non-finite loss on any rank makes the sum non-finite, so every rank stops here together.
+        if (!double.IsFinite(value)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "training loss", value);
+        loss?.backward();
+        ddp.AllReduceGradients((double)n / globalSize);
+        if (Config.GradClipNorm is { } maxNorm)
+        {
+            var norm = nn.utils.clip_grad_norm_(_trainable, maxNorm);
+            if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
+        }
+        Optimizer.step();
+        return (value, (long)totals[1], (int)globalSize, totals[3] > 0);
+    }
+
+    // Rank 0 decides early stopping (it owns the best/monitor bookkeeping that is written); any rank may cancel.
+    private static (bool StopEarly, bool Cancel) AgreeToStop(ProcessGroup group, bool stopEarly, bool cancel)
+    {
+        using var scope = NewDisposeScope();
+        var flags = tensor(new[] { group.IsMain && stopEarly ? 1.0 : 0.0, cancel ? 1.0 : 0.0 });
+        group.all_reduce_(flags);
+        var f = flags.data<double>();
+        return (f[0] > 0, f[1] > 0);
+    }
+
+    private static IBatchSource ShardFor(IBatchSource train, ProcessGroup group)
+    {
+        if (train is not ShardedBatchSource sharded) return new ShardedBatchSource(train, group);
+        if (sharded.Rank != group.Rank || sharded.WorldSize != group.WorldSize)
+            throw new ArgumentException($"The training source is sharded for rank {sharded.Rank} of {sharded.WorldSize} but this process is rank {group.Rank} of {group.WorldSize}.", nameof(train));
+        return sharded;
+    }
+
+    private bool IsMain => Options.Distributed?.IsMain ?? true;
 
     private void CheckFiniteWeights(int epoch, long globalStep)
     {
@@ -464,6 +579,7 @@ public sealed class Trainer : IDisposable
 
     private void Notify(string hook, Action<ITrainingCallback> call)
     {
+        if (!IsMain) return;
         foreach (var callback in Options.Callbacks)
         {
             try

@@ -18,6 +18,14 @@ public static class TrainingSeeds
     /// <summary>The seed set at the start of epoch <paramref name="epoch"/> (0-based), before its first batch is drawn.</summary>
     public static long EpochSeed(long seed, int epoch) => unchecked((long)Mix(Mix((ulong)seed) ^ (ulong)epoch ^ 0xE90C4UL));
 
+    /// <summary>
+    /// The seed rank <paramref name="rank"/> of a data-parallel run uses in place of <paramref name="seed"/>: rank 0
+    /// keeps it (so it draws what a single process would), other ranks get unrelated streams, so that dropout masks
+    /// and stochastic depth differ between the slices of a global batch.
+    /// </summary>
+    public static long RankSeed(long seed, int rank) =>
+        rank == 0 ? seed : unchecked((long)Mix((ulong)seed ^ ((ulong)(uint)rank << 32 | 0x7A4EUL)));
+
     // SplitMix64's finaliser: nearby inputs give unrelated outputs, so seeds 0 and 1 do not share streams.
     private static ulong Mix(ulong z)
     {
