@@ -19,14 +19,17 @@ public static class TrainCommand
                  [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
                  [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--fold N] [--no-augment]
-                 [--resume CHECKPOINT] [--device cpu|cuda|cuda:N] --out DIR
+                 [--resume CHECKPOINT] [--device cpu|cuda|cuda:N]
+                 [--nodes N --rank R --master ADDR:PORT [--dist-timeout SECONDS]] --out DIR
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
           last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
+          Data-parallel training: start one process per rank with --nodes/--rank/--master, or set the torchrun-style
+          variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. --batch-size is the global batch; rank 0 writes the run.
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
-        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device" };
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device", "nodes", "rank", "master", "dist-timeout" };
     public static readonly string[] Flags = { "no-augment", "quiet" };
 
     public static int Run(Args a)
@@ -57,7 +60,8 @@ public static class TrainCommand
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             },
-            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")));
+            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
+            ParseDistributed(a));
         var result = Train(request, out var results);
         Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return result.Status == RunStatus.Cancelled ? 130 : 0;
@@ -65,7 +69,28 @@ public static class TrainCommand
 
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
-        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null);
+        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null,
+        Torch.ProcessGroupSettings? Distributed = null);
+
+    /// <summary>--nodes/--rank/--master, else the torchrun variables when WORLD_SIZE is set, else single-process.</summary>
+    public static Torch.ProcessGroupSettings? ParseDistributed(Args a)
+    {
+        var timeout = TimeSpan.FromSeconds(a.Int("dist-timeout", 300, 1));
+        if (a.Has("nodes") || a.Has("rank") || a.Has("master"))
+        {
+            var nodes = a.Int("nodes", 0, 1);
+            if (!a.Has("nodes") || !a.Has("rank") || !a.Has("master")) throw new UsageException("Distributed training needs all of --nodes N, --rank R and --master ADDR:PORT.");
+            var rank = a.Int("rank", 0, 0);
+            if (rank >= nodes) throw new UsageException($"--rank {rank} must be below --nodes {nodes}.");
+            (string host, int port) address;
+            try { address = Torch.ProcessGroupSettings.ParseAddress(a.Required("master")); }
+            catch (ArgumentException e) { throw new UsageException("--master: " + e.Message); }
+            return nodes == 1 ? null : new Torch.ProcessGroupSettings { Host = address.host, Port = address.port, Rank = rank, WorldSize = nodes, Timeout = timeout };
+        }
+        if (Environment.GetEnvironmentVariable("WORLD_SIZE") is string w && w != "1")
+            return Torch.ProcessGroupSettings.FromEnvironment() with { Timeout = timeout };
+        return null;
+    }
 
     /// <summary>Parses --device; CUDA is accepted only where the libtorch in use has it and a GPU is visible.</summary>
     public static Torch.Device? ParseDevice(string? s)
@@ -82,7 +107,10 @@ public static class TrainCommand
     /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
     public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results)
     {
-        using var loggerFactory = Logging.Create(r.Quiet);
+        using var group = r.Distributed is { } settings ? Torch.ProcessGroup.Init(settings) : null;
+        var isMain = group?.IsMain ?? true;
+        // Other ranks stay quiet: rank 0 writes the run folder, logs and results.
+        using var loggerFactory = Logging.Create(r.Quiet || !isMain);
         var logger = loggerFactory.CreateLogger("vt.train");
         set_num_threads(r.Threads);
         manual_seed(r.Training.Seed);
@@ -93,7 +121,7 @@ public static class TrainCommand
             : ModelZoo.ForData(r.Model, r.Variant, s[0], s[1], s[2], s[3], data.ClassNames.Count, r.Preset);
         if (r.DropPath is double dp) spec = WithDropPath(spec, dp);
         Directory.CreateDirectory(r.OutDir);
-        File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
         using var model = spec.Build();
         // The optimizer is created by the Trainer after this, so it sees the parameters on their final device; the
         // Trainer and Evaluator move every batch to the model's device.
@@ -105,6 +133,7 @@ public static class TrainCommand
         {
             RunDirectory = r.OutDir, ModelSpec = spec, RunConfig = r.Run with { Training = r.Training },
             Callbacks = new ITrainingCallback[] { new RunPlots(() => sample) },
+            Distributed = group,
         }, loggerFactory.CreateLogger<Trainer>());
         if (r.Resume is not null) trainer.Resume(r.Resume);
         using var cts = new CancellationTokenSource();
@@ -118,7 +147,7 @@ public static class TrainCommand
         RunResult result;
         try
         {
-            result = r.Quiet
+            result = r.Quiet || !isMain
                 ? trainer.Fit(data.Train, data.Validation, data.Test, null, cts.Token)
                 : SpectreProgressReporter.Run(p => trainer.Fit(data.Train, data.Validation, data.Test, p, cts.Token));
         }
@@ -128,7 +157,8 @@ public static class TrainCommand
             sample?.clip.Dispose();
         }
         results = Results(r, spec, data, result);
-        File.WriteAllText(Path.Combine(r.OutDir, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        if (group is not null) results["world_size"] = group.WorldSize;
+        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
         return result;
     }
 
