@@ -114,6 +114,7 @@ foreach (var (name, spec) in runs)
     var r = trainer.Fit(sources["train"], sources.GetValueOrDefault("val"), sources["test"]);
     results.Add($"{name,-11} {r.ParameterCount,11:N0} {r.Test!.Top1,14:P1} {r.TrainSeconds,8:F1}");
 }
+logs.Dispose();   // flushes the console logger's queue, so its last lines do not land inside the table
 Console.WriteLine($"\n{"model",-11} {"parameters",11} {"test accuracy",14} {"train s",8}");
 results.ForEach(Console.WriteLine);
 foreach (var source in sources.Values) source.Dispose();

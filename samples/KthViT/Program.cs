@@ -72,6 +72,7 @@ foreach (var (name, patch, spec) in runs)
     rows.Add($"{name,-14} {patch,5} {r.ParameterCount,12:N0} {r.FlopsPerClip / 1e9,11:F3} {accuracy,13} {r.TrainSeconds,9:F1}");
 }
 
+logs.Dispose();   // flushes the console logger's queue, so its last lines do not land inside the table
 Console.WriteLine($"\n{"model",-14} {"patch",5} {"parameters",12} {"GFLOPs/clip",11} {"test accuracy",13} {"train s",9}");
 rows.ForEach(Console.WriteLine);
 Console.WriteLine($"Run folders (checkpoints, metrics.csv, TensorBoard events): {Path.GetFullPath(outDir)}");

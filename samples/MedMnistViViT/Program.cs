@@ -61,6 +61,7 @@ using var model = spec.Build();
 using var trainer = new Trainer(model, training, new TrainerOptions { RunDirectory = outDir, ModelSpec = spec }, logs.CreateLogger("vivit"));
 var result = trainer.Fit(train, val, test);
 
+logs.Dispose();   // flushes the console logger's queue, so its last lines do not land inside the summary
 var report = result.Test!;
 // Binary sets (AdrenalMNIST3D, NoduleMNIST3D, …) report the AUC of class 1; multi-class ones a macro one-vs-rest AUC.
 var auc = report.Auc ?? report.MacroAuc;

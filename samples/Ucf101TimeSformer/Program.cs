@@ -64,6 +64,7 @@ using var model = spec.Build();
 using var trainer = new Trainer(model, training, new TrainerOptions { RunDirectory = outDir, ModelSpec = spec }, logs.CreateLogger("timesformer"));
 var result = trainer.Fit(trainLoader, null, test.Count > 0 ? testLoader : null);
 
+logs.Dispose();   // flushes the console logger's queue, so its last lines do not land inside the summary
 Console.WriteLine($"\nTimeSformer: {result.ParameterCount:N0} parameters, {result.FlopsPerClip / 1e9:F3} GFLOPs/clip, {result.TrainSeconds:F1} s");
 if (result.Test is { } perClip)
 {
