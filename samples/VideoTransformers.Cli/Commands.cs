@@ -75,14 +75,18 @@ public static partial class Commands
         if (crops is not (1 or 3)) throw new UsageException("--crops must be 1 or 3.");
         set_num_threads(threads);
         using var model = LoadModel(checkpoint);
+        var multiView = clips > 1 || crops == 3;
+        if (multiView && dataset is not ("kth" or "ucf101"))
+            throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
         using var loggerFactory = Logging.Create(true);
         using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
         {
             BatchSize = a.Int("batch-size", 16, 1), Augment = false, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
+            ViewClips = clips, ViewWide = crops == 3,
         }, loggerFactory.CreateLogger("vt.eval"));
         if (data.Test is null || data.TestDataset is null) throw new InvalidDataException($"The {dataset} dataset has no test split here.");
         MetricsReport report;
-        if (clips == 1 && crops == 1) report = Evaluator.Evaluate(model, data.Test);
+        if (!multiView) report = Evaluator.Evaluate(model, data.Test);
         else
         {
             var shape = model.SampleShape;
@@ -98,7 +102,7 @@ public static partial class Commands
         if (data.ClassNames.Count > 5) result["test_top5_accuracy"] = report.Top5;
         if (data.ClassNames.Count == 2) result["test_auc"] = report.Auc;
         result["test_per_class_accuracy"] = report.PerClassAccuracy;
-        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(Json.Serialize(result));
         return 0;
     }
 
@@ -120,7 +124,7 @@ public static partial class Commands
         var v = values.data<float>();
         var ix = indexes.data<long>();
         var top = ix.Select((c, i) => new Dictionary<string, object> { ["class"] = names[c], ["index"] = c, ["probability"] = Math.Round(v[i], 4) }).ToList();
-        Console.WriteLine(JsonSerializer.Serialize(new { video, top5 = top }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(Json.Serialize(new { video, top5 = top }));
         return 0;
     }
 }

@@ -23,6 +23,13 @@ public sealed record DataOptions
     public int Fold { get; init; } = 1;
     /// <summary>Synthetic clips per class.</summary>
     public int SyntheticSamplesPerClass { get; init; } = 128;
+    /// <summary>
+    /// For multi-view evaluation: the test split returns clips this many times longer than the model input, from which
+    /// the views are cut (1 = model-sized clips).
+    /// </summary>
+    public int ViewClips { get; init; } = 1;
+    /// <summary>For multi-view evaluation with three crops: test frames keep a 4:3 aspect, wider than the model input.</summary>
+    public bool ViewWide { get; init; }
 }
 
 /// <summary>A dataset's train/validation/test batch sources and the facts a model needs.</summary>
@@ -117,6 +124,13 @@ public static class DataSources
         if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Use --split custom:TRAIN/VAL/TEST.");
         var val = Part(DatasetSplit.Validation);
         var test = Part(DatasetSplit.Test);
+        if (o.ViewClips > 1 || o.ViewWide)
+        {
+            // Longer and wider test clips, so that N temporal windows and three crops are really different views.
+            var viewSampling = sampling with { ClipLength = sampling.ClipLength * o.ViewClips, Width = o.ViewWide ? sampling.Height * 4 / 3 : sampling.Width };
+            var viewCache = Preprocessing.BuildKthFrameCache(layout.Clips, viewSampling, cacheDir);
+            test = KthDataset.Create(layout, split, DatasetSplit.Test, viewSampling, sequences, viewCache);
+        }
         logger.LogInformation("KTH {Split}: {Train} train, {Val} validation, {Test} test clips", split.Name, train.Count, val.Count, test.Count);
         var b = new DataBundle
         {
@@ -153,7 +167,10 @@ public static class DataSources
         var layout = Ucf101Layout.Load(videos, lists, skipMissingVideos: true, logger);
         var clip = new Ucf101ClipOptions(FramesPerClip: 8, StepBetweenClips: 8, FrameRate: null, Width: 112, Height: 112);
         var train = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Train, clip);
-        var test = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip);
+        var test = o.ViewClips > 1 || o.ViewWide
+            // One long (and, for three crops, 4:3) clip per video, from which the evaluator cuts its views.
+            ? Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip with { FramesPerClip = clip.FramesPerClip * o.ViewClips, StepBetweenClips = int.MaxValue / 2, Width = o.ViewWide ? 149 : clip.Width })
+            : Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip);
         var b = new DataBundle
         {
             Name = "ucf101", ClassNames = layout.ClassNames, SampleShape = new long[] { 8, 3, 112, 112 },

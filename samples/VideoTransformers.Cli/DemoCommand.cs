@@ -46,7 +46,7 @@ public static class DemoCommand
             rows.Add((name, results));
         }
         PrintTable(rows);
-        File.WriteAllText(Path.Combine(outDir, "summary.json"), JsonSerializer.Serialize(rows.ToDictionary(r => r.name, r => r.results), new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(outDir, "summary.json"), Json.Serialize(rows.ToDictionary(r => r.name, r => r.results)));
         Console.WriteLine($"Run folders: {Path.GetFullPath(outDir)} (view the curves with: tensorboard --logdir {outDir})");
         return 0;
     }

@@ -32,6 +32,12 @@ try
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };
 }
+catch (VideoTransformers.Training.Runs.TrainingDivergedException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    if (e.LastGoodCheckpoint is not null) Console.Error.WriteLine($"The last good checkpoint is kept: {e.LastGoodCheckpoint}");
+    return 3;
+}
 catch (UsageException e)
 {
     Console.Error.WriteLine("error: " + e.Message);

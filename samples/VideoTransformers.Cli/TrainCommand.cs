@@ -63,7 +63,7 @@ public static class TrainCommand
             a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
         var result = Train(request, out var results);
-        Console.WriteLine(JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(Json.Serialize(results));
         return result.Status == RunStatus.Cancelled ? 130 : 0;
     }
 
@@ -139,6 +139,8 @@ public static class TrainCommand
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
+            // The first Ctrl-C ends the epoch cleanly and saves; a second one is left to the runtime and aborts.
+            if (cts.IsCancellationRequested) return;
             e.Cancel = true;
             cts.Cancel();
             Console.Error.WriteLine("Stopping after this step; the checkpoint will be saved (Ctrl-C again to abort).");
@@ -158,7 +160,7 @@ public static class TrainCommand
         }
         results = Results(r, spec, data, result);
         if (group is not null) results["world_size"] = group.WorldSize;
-        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), Json.Serialize(results));
         return result;
     }
 

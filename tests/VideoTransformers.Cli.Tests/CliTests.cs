@@ -120,6 +120,40 @@ public class CliTests
         }
     }
 
+    [SkippableFact]
+    public void Multi_view_evaluation_on_real_kth_clips_sees_different_views()
+    {
+        var kth = SharedData.Require("kth");
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-kth-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // Persons 1 and 3 train, person 4 tests: the only persons in the shared folder.
+            var (code, _, stderr) = Vt("train", "--model", "frame-vit", "--dataset", "kth", "--data", kth, "--split", "custom:1,3//4",
+                "--epochs", "1", "--batch-size", "4", "--out", dir, "--quiet");
+            code.Should().Be(0, stderr);
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+                results.RootElement.GetProperty("test_per_class_accuracy").EnumerateArray()
+                    .Should().Contain(e => e.ValueKind == JsonValueKind.Null, "classes without test clips have no accuracy (null, not NaN)");
+            double Loss(params string[] views)
+            {
+                var (c, o, e) = Vt(new[] { "eval", "--checkpoint", Path.Combine(dir, "best.safetensors"), "--dataset", "kth", "--data", kth, "--split", "custom:1,3//4" }.Concat(views).ToArray());
+                c.Should().Be(0, e);
+                using var doc = JsonDocument.Parse(o);
+                return doc.RootElement.GetProperty("test_loss").GetDouble();
+            }
+            var single = Loss();
+            var multi = Loss("--clips", "2", "--crops", "3");
+            multi.Should().NotBe(single, "six different views averaged must differ from the single central view");
+            var (code2, _, err2) = Vt("eval", "--checkpoint", Path.Combine(dir, "best.safetensors"), "--dataset", "synthetic", "--clips", "2");
+            code2.Should().Be(2);
+            err2.Should().Contain("--clips/--crops need videos longer and wider");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
     [Fact]
     public void Missing_native_shim_names_the_library_the_paths_and_what_to_install()
     {
