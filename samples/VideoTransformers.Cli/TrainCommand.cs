@@ -70,7 +70,7 @@ public static class TrainCommand
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
         TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null,
-        Torch.ProcessGroupSettings? Distributed = null);
+        Torch.ProcessGroupSettings? Distributed = null, ModelSpec? Spec = null);
 
     /// <summary>--nodes/--rank/--master, else the torchrun variables when WORLD_SIZE is set, else single-process.</summary>
     public static Torch.ProcessGroupSettings? ParseDistributed(Args a)
@@ -116,7 +116,8 @@ public static class TrainCommand
         manual_seed(r.Training.Seed);
         using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
         var s = data.SampleShape;
-        var spec = r.Run.Model.ModelName is not null
+        var spec = r.Spec is not null ? r.Spec
+            : r.Run.Model.ModelName is not null
             ? r.Run.Model.ToModelSpec(s[0], s[1], s[2], s[3], data.ClassNames.Count)
             : ModelZoo.ForData(r.Model, r.Variant, s[0], s[1], s[2], s[3], data.ClassNames.Count, r.Preset);
         if (r.DropPath is double dp) spec = WithDropPath(spec, dp);
