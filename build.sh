@@ -11,8 +11,8 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# One intra-op thread pool per process; OpenBLAS must not add its own on top.
-export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+# OpenBLAS runs the GEMMs with its own pool (all cores by default); vt keeps libtorch's intra-op pool at 1 thread.
+
 
 DEB_PACKAGES=(libtorch-dev libopenblas0-pthread libgloo-dev python3-torch python3-numpy cmake g++ make pkg-config
               libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)

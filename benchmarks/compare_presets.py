@@ -39,11 +39,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--steps", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1, help="libtorch intra-op threads, both sides")
+    ap.add_argument("--blas-threads", type=int, default=2, help="OpenBLAS threads, both sides")
     ap.add_argument("--presets", default=",".join(p for p, _ in PRESETS))
     ap.add_argument("--out", default="")
     a = ap.parse_args()
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS=str(a.threads))
+    # Both sides run the same libtorch with the same thread split: libtorch's intra-op pool and OpenBLAS's own GEMM pool.
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(a.blas_threads), OMP_NUM_THREADS=str(a.threads))
     peak = gemm_peak(a.threads, env)
     rows = []
     wanted = a.presets.split(",")
@@ -55,7 +57,7 @@ def main():
             ours, theirs = [], []
             common = ["--mode", mode, "--batch-size", str(batch), "--steps", str(a.steps), "--threads", str(a.threads)]
             for r in range(a.rounds):
-                pair = [("ours", [VT, "bench", "--preset", preset] + common), ("torch", [PY, os.path.join(ROOT, "benchmarks", "python", "bench_preset.py"), f.name, "--preset", preset] + common)]
+                pair = [("ours", [VT, "bench", "--preset", preset, "--blas-threads", str(a.blas_threads)] + common), ("torch", [PY, os.path.join(ROOT, "benchmarks", "python", "bench_preset.py"), f.name, "--preset", preset] + common)]
                 if r % 2:
                     pair.reverse()
                 for who, cmd in pair:
@@ -68,7 +70,8 @@ def main():
                              gflops=gflop / (o / 1000), eff=gflop / (o / 1000) / peak))
             print(json.dumps(rows[-1]), file=sys.stderr)
         os.unlink(f.name)
-    lines = [f"GEMM peak (1024³ float32, {a.threads} threads, PyTorch, median): {peak:.1f} GFLOP/s. "
+    lines = [f"Thread split, both sides: {a.threads} libtorch intra-op thread(s), {a.blas_threads} OpenBLAS thread(s). "
+             f"GEMM peak (1024³ float32, same split, PyTorch, median): {peak:.1f} GFLOP/s. "
              f"{a.rounds} rounds × {a.steps} steps, medians.", "",
              "| preset | mode | batch | ours ms/step | PyTorch ms/step | ratio ours/PyTorch | ours peak RSS MB | PyTorch peak RSS MB | ours GFLOP/s | of GEMM peak |",
              "|---|---|---|---|---|---|---|---|---|---|"]

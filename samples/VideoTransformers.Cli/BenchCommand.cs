@@ -11,7 +11,7 @@ namespace VideoTransformers.Cli;
 public static class BenchCommand
 {
     public const string Usage = """
-        vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
+        vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N] [--blas-threads N]
           Times steps of a model preset on random input (no data needed) and prints one JSON line:
           {"preset", "mode", "batch_size", "ms_per_step" (median), "clips_per_second", "peak_rss_mb", ...}.
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
@@ -38,7 +38,7 @@ public static class BenchCommand
         var batch = a.Int("batch-size", 8, 1);
         var steps = a.Int("steps", 10, 1);
         var warmup = a.Int("warmup", 2, 0);
-        set_num_threads(a.Int("threads", Environment.ProcessorCount, 1));
+        Threads.Apply(a);
         manual_seed(0);
         using var model = make().Build();
         var result = Measure(model, mode, batch, steps, warmup);
@@ -47,7 +47,7 @@ public static class BenchCommand
             ["preset"] = preset, ["mode"] = mode, ["batch_size"] = batch, ["steps"] = steps,
             ["ms_per_step"] = Math.Round(result.median, 3), ["ms_min"] = Math.Round(result.min, 3),
             ["clips_per_second"] = Math.Round(batch * 1000.0 / result.median, 2), ["peak_rss_mb"] = Math.Round(Rss.PeakMb(), 1),
-            ["threads"] = get_num_threads(), ["parameters"] = model.parameter_count(),
+            ["threads"] = get_num_threads(), ["blas_threads"] = get_blas_threads(), ["parameters"] = model.parameter_count(),
             ["gflop_per_step"] = Math.Round(model.FlopsPerClip * batch * (mode == "train" ? 3.0 : 1.0) / 1e9, 3),
         };
         json["achieved_gflops"] = Math.Round((double)json["gflop_per_step"] / (result.median / 1000.0), 2);

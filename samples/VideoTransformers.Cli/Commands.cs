@@ -31,8 +31,8 @@ public static partial class Commands
     public static int? Dispatch(string command, string[] argv) => command switch
     {
         "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
-        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads" }, Array.Empty<string>(), Eval, 0),
-        "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads" }, Array.Empty<string>(), Predict, 1),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads" }, Array.Empty<string>(), Eval, 0),
+        "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads", "blas-threads" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
         _ => null,
     };
@@ -67,7 +67,7 @@ public static partial class Commands
     private static int Eval(Args a)
     {
         // Every argument is checked before any file is read, so that usage errors always exit with code 2.
-        var threads = a.Int("threads", Environment.ProcessorCount, 1);
+        var threads = Threads.Apply(a);
         var checkpoint = a.Required("checkpoint");
         var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
         var clips = a.Int("clips", 1, 1);
@@ -108,7 +108,7 @@ public static partial class Commands
 
     private static int Predict(Args a)
     {
-        set_num_threads(a.Int("threads", Environment.ProcessorCount, 1));
+        Threads.Apply(a);
         var checkpoint = a.Required("checkpoint");
         using var model = LoadModel(checkpoint);
         var video = a.Positionals[0];

@@ -27,7 +27,7 @@ try
 {
     return command switch
     {
-        "bench" => Dispatch(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads" }, Array.Empty<string>(), BenchCommand.Run),
+        "bench" => Dispatch(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads" }, Array.Empty<string>(), BenchCommand.Run),
         "models" => Dispatch(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };

@@ -29,7 +29,7 @@ public static class TrainCommand
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
-        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device", "nodes", "rank", "master", "dist-timeout" };
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device", "nodes", "rank", "master", "dist-timeout", "blas-threads" };
     public static readonly string[] Flags = { "no-augment", "quiet" };
 
     public static int Run(Args a)
@@ -60,7 +60,7 @@ public static class TrainCommand
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             },
-            a.Get("resume"), a.Int("threads", Environment.ProcessorCount, 1), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
+            a.Get("resume"), Threads.Apply(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
         var result = Train(request, out var results);
         Console.WriteLine(Json.Serialize(results));

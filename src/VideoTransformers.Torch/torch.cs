@@ -48,6 +48,20 @@ public static partial class torch
     /// <summary>The number of intra-op threads.</summary>
     public static int get_num_threads() => NativeMethods.vt_get_num_threads();
 
+    /// <summary>
+    /// Sets OpenBLAS's own thread count (it runs the float32 GEMMs, apart from libtorch's intra-op pool). Returns false
+    /// when the BLAS in use is not OpenBLAS. On small machines, 1 intra-op thread and BLAS threads = cores avoids
+    /// oversubscription and is fastest for transformer training (docs/performance.md).
+    /// </summary>
+    public static bool set_blas_threads(int n)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "need at least one thread");
+        return NativeMethods.vt_set_blas_threads(n) == 1;
+    }
+
+    /// <summary>OpenBLAS's thread count, or -1 when the BLAS in use is not OpenBLAS.</summary>
+    public static int get_blas_threads() => NativeMethods.vt_get_blas_threads();
+
     /// <summary>Sets the number of inter-op threads (only before any parallel work has started).</summary>
     public static void set_num_interop_threads(int n) => Check.Status(NativeMethods.vt_set_num_interop_threads(n));
 

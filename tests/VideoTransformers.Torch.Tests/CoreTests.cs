@@ -89,4 +89,15 @@ public class CoreTests
         is_grad_enabled().Should().BeTrue("grad mode is restored after inference mode");
         (x * 2.0).requires_grad.Should().BeTrue();
     }
+
+    [Fact]
+    public void Blas_threads_can_be_set_when_the_blas_is_openblas()
+    {
+        var before = get_blas_threads();
+        before.Should().BeGreaterThan(0, "build.sh installs OpenBLAS as the BLAS of libtorch");
+        set_blas_threads(1).Should().BeTrue();
+        get_blas_threads().Should().Be(1);
+        set_blas_threads(before);
+        get_blas_threads().Should().Be(before);
+    }
 }

@@ -54,3 +54,31 @@ VT_API void* vt_inference_mode_enter() {
 }
 VT_API void vt_inference_mode_exit(void* guard) { delete static_cast<c10::InferenceMode*>(guard); }
 VT_API int32_t vt_is_inference_mode_enabled() { return c10::InferenceMode::is_enabled() ? 1 : 0; }
+
+// OpenBLAS keeps its own thread pool for GEMM, separate from libtorch's intra-op pool. Its setter is looked up in the
+// BLAS that libtorch already loaded (Debian's libblas.so.3 alternative), so the shim has no link dependency on it.
+#include <dlfcn.h>
+namespace {
+void* blas_symbol(const char* name) {
+  for (const char* lib : {"libopenblas.so.0", "libblas.so.3"}) {
+    if (void* h = dlopen(lib, RTLD_NOW | RTLD_NOLOAD)) {
+      void* f = dlsym(h, name);
+      dlclose(h);
+      if (f) return f;
+    }
+  }
+  return dlsym(RTLD_DEFAULT, name);
+}
+}  // namespace
+
+// Returns 1 when OpenBLAS was found and set, 0 when the BLAS in use is not OpenBLAS.
+VT_API int32_t vt_set_blas_threads(int32_t n) {
+  auto f = reinterpret_cast<void (*)(int)>(blas_symbol("openblas_set_num_threads"));
+  if (!f) return 0;
+  f(n);
+  return 1;
+}
+VT_API int32_t vt_get_blas_threads() {
+  auto f = reinterpret_cast<int (*)()>(blas_symbol("openblas_get_num_threads"));
+  return f ? f() : -1;
+}

@@ -15,6 +15,8 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int vt_manual_seed(ulong seed);
     [LibraryImport(Lib)] internal static partial int vt_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int vt_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int vt_set_blas_threads(int n);
+    [LibraryImport(Lib)] internal static partial int vt_get_blas_threads();
     [LibraryImport(Lib)] internal static partial int vt_set_num_interop_threads(int n);
     [LibraryImport(Lib)] internal static partial int vt_cuda_is_available();
     [LibraryImport(Lib)] internal static partial int vt_cuda_device_count();
