@@ -12,10 +12,11 @@ import torch.nn.functional as F
 
 
 class Attention(nn.Module):
-    def __init__(self, dim, heads, attn_dim=None, qkv_bias=True):
+    def __init__(self, dim, heads, attn_dim=None, qkv_bias=True, attn_drop=0.0, proj_drop=0.0):
         super().__init__()
         a = attn_dim or dim
         self.heads, self.a = heads, a
+        self.attn_drop, self.proj_drop = attn_drop, proj_drop
         self.qkv = nn.Linear(dim, 3 * a, bias=qkv_bias)
         self.proj = nn.Linear(a, dim)
 
@@ -27,24 +28,26 @@ class Attention(nn.Module):
         att = (q @ k.transpose(-2, -1)) * dh ** -0.5
         if mask is not None:
             att = att.masked_fill(~mask.reshape(b, 1, 1, n), float("-inf"))
-        out = (att.softmax(-1) @ v).transpose(1, 2).reshape(b, n, self.a)
-        return self.proj(out).reshape(*lead, n, d)
+        att = F.dropout(att.softmax(-1), self.attn_drop, self.training)
+        out = (att @ v).transpose(1, 2).reshape(b, n, self.a)
+        return F.dropout(self.proj(out), self.proj_drop, self.training).reshape(*lead, n, d)
 
 
 class Mlp(nn.Module):
-    def __init__(self, dim, hidden, gelu="none"):
+    def __init__(self, dim, hidden, gelu="none", drop=0.0):
         super().__init__()
-        self.fc1, self.fc2, self.gelu = nn.Linear(dim, hidden), nn.Linear(hidden, dim), gelu
+        self.fc1, self.fc2, self.gelu, self.drop = nn.Linear(dim, hidden), nn.Linear(hidden, dim), gelu, drop
 
     def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x), approximate=self.gelu))
+        h = F.dropout(F.gelu(self.fc1(x), approximate=self.gelu), self.drop, self.training)
+        return F.dropout(self.fc2(h), self.drop, self.training)
 
 
 class Block(nn.Module):
-    def __init__(self, dim, heads, mlp, attn_dim=None, eps=1e-5, gelu="none", pre_norm=True, qkv_bias=True):
+    def __init__(self, dim, heads, mlp, attn_dim=None, eps=1e-5, gelu="none", pre_norm=True, qkv_bias=True, drop=0.0, attn_drop=0.0):
         super().__init__()
-        self.norm1, self.attn = nn.LayerNorm(dim, eps=eps), Attention(dim, heads, attn_dim, qkv_bias)
-        self.norm2, self.mlp = nn.LayerNorm(dim, eps=eps), Mlp(dim, mlp, gelu)
+        self.norm1, self.attn = nn.LayerNorm(dim, eps=eps), Attention(dim, heads, attn_dim, qkv_bias, attn_drop, drop)
+        self.norm2, self.mlp = nn.LayerNorm(dim, eps=eps), Mlp(dim, mlp, gelu, drop)
         self.pre_norm = pre_norm
 
     def forward(self, x, mask=None):
@@ -77,8 +80,9 @@ class PosEmbed(nn.Module):
 
 
 class Head(nn.Module):
-    def __init__(self, dim, classes, hidden=None, eps=1e-5):
+    def __init__(self, dim, classes, hidden=None, eps=1e-5, drop=0.0):
         super().__init__()
+        self.drop = drop
         if hidden:
             self.norm, self.fc1, self.fc = nn.LayerNorm(dim, eps=eps), nn.Linear(dim, hidden), nn.Linear(hidden, classes)
         else:
@@ -88,7 +92,7 @@ class Head(nn.Module):
     def forward(self, x):
         if self.fc1 is not None:
             x = F.gelu(self.fc1(self.norm(x)))
-        return self.fc(x)
+        return self.fc(F.dropout(x, self.drop, self.training))
 
 
 class PatchEmbedding(nn.Module):
@@ -350,15 +354,17 @@ class ActionBert(nn.Module):
         self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
         self.pos_embed = PosEmbed(c["MaxLength"] + 1, d)
         self.emb_norm = nn.LayerNorm(d, eps=c["LayerNormEps"])
-        self.encoder = Encoder(c["Layers"], final_norm=False, dim=d, heads=c["Heads"], mlp=c["MlpDim"], eps=c["LayerNormEps"], pre_norm=False)
-        self.head = Head(d, c["Classes"])
+        self.drop = c.get("Dropout", 0.0)
+        self.encoder = Encoder(c["Layers"], final_norm=False, dim=d, heads=c["Heads"], mlp=c["MlpDim"], eps=c["LayerNormEps"], pre_norm=False,
+                               drop=self.drop, attn_drop=c.get("AttnDropout", 0.0))
+        self.head = Head(d, c["Classes"], drop=self.drop)
 
     def forward(self, x, lengths=None):
         if self.frame_encoder is not None:
             x = self.frame_encoder(x)
         b, t, _ = x.shape
         x = torch.cat([self.cls_token.expand(b, 1, -1), self.feature_proj(x)], 1)
-        x = self.emb_norm(x + self.pos_embed.weight[:, : t + 1])
+        x = F.dropout(self.emb_norm(x + self.pos_embed.weight[:, : t + 1]), self.drop, self.training)
         mask = None
         if lengths is not None:
             mask = torch.arange(t + 1).unsqueeze(0) <= lengths.unsqueeze(1)

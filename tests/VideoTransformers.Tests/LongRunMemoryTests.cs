@@ -1,0 +1,48 @@
+using FluentAssertions;
+using VideoTransformers.Blocks;
+using VideoTransformers.Torch;
+using Xunit;
+using static VideoTransformers.Torch.torch;
+
+namespace VideoTransformers.Tests;
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialCollection
+{
+    public const string Name = "Serial (live tensor counts)";
+}
+
+/// <summary>Native memory over a long run: the live-tensor count must not drift, step after step.</summary>
+[Collection(SerialCollection.Name)]
+public class LongRunMemoryTests
+{
+    [Fact]
+    public void Live_tensors_stay_flat_over_ten_thousand_training_steps()
+    {
+        manual_seed(41);
+        var before = live_tensor_count();
+        using (var block = new TransformerBlock(new BlockOptions(8, 2, 16, DropPath: 0.1, Dropout: 0.1)))
+        using (var head = new nn.Linear(8, 3))
+        using (var opt = new optim.AdamW(block.parameters().Concat(head.parameters()), lr: 1e-3))
+        using (var data = NewDisposeScope())
+        {
+            var x = randn(4, 5, 8);
+            var y = tensor(new long[] { 0, 1, 2, 1 }, new long[] { 4 });
+            var counts = new List<long>();
+            for (var step = 1; step <= 10_000; step++)
+            {
+                using (var scope = NewDisposeScope())
+                {
+                    var loss = nn.functional.cross_entropy(head.forward(block.forward(x).mean(1)), y, label_smoothing: 0.1);
+                    opt.zero_grad();
+                    loss.backward();
+                    nn.utils.clip_grad_norm_(block.parameters(), 1.0);
+                    opt.step();
+                }
+                if (step % 1000 == 0) counts.Add(live_tensor_count());
+            }
+            counts.Distinct().Should().ContainSingle($"the live-tensor count must be the same after every 1,000 steps, got {string.Join(", ", counts)}");
+        }
+        live_tensor_count().Should().Be(before, "disposing the modules, optimizer and data frees everything");
+    }
+}
