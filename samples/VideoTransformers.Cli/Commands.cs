@@ -14,11 +14,12 @@ namespace VideoTransformers.Cli;
 public static partial class Commands
 {
     public const string EvalUsage = """
-        vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3]
+        vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3] [--tta flips]
                 [--batch-size N] [--split ...] [--fold N] [--threads N]
           Evaluates a checkpoint (best.safetensors or last.safetensors; the .json beside it holds the model) on the test
           split and prints the metrics as JSON. With --clips N and/or --crops 3, every video is seen as N uniformly spaced
-          clips × crops and the softmax probabilities are averaged per video.
+          clips × crops and the softmax probabilities are averaged per video. --tta flips (volumes, medmnist3d) averages
+          the 8 flips of every volume.
         """;
 
     public const string PredictUsage = """
@@ -31,7 +32,7 @@ public static partial class Commands
     public static int? Dispatch(string command, string[] argv) => command switch
     {
         "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
-        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads" }, Array.Empty<string>(), Eval, 0),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads", "tta" }, Array.Empty<string>(), Eval, 0),
         "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads", "blas-threads" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
         _ => null,
@@ -75,6 +76,8 @@ public static partial class Commands
         if (crops is not (1 or 3)) throw new UsageException("--crops must be 1 or 3.");
         set_num_threads(threads);
         using var model = LoadModel(checkpoint);
+        var tta = a.Choice("tta", "flips");
+        if (tta is not null && dataset != "medmnist3d") throw new UsageException("--tta flips is for volumes (medmnist3d); flipping video frames in time would reverse the motion.");
         var multiView = clips > 1 || crops == 3;
         if (multiView && dataset is not ("kth" or "ucf101"))
             throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
@@ -86,7 +89,12 @@ public static partial class Commands
         }, loggerFactory.CreateLogger("vt.eval"));
         if (data.Test is null || data.TestDataset is null) throw new InvalidDataException($"The {dataset} dataset has no test split here.");
         MetricsReport report;
-        if (!multiView) report = Evaluator.Evaluate(model, data.Test);
+        if (tta is not null)
+        {
+            using var views = new MultiViewLoader(data.TestDataset, new SingleView(), new FlipViews(), new MultiViewOptions(BatchSize: 8));
+            report = Evaluator.EvaluateViews(model, views);
+        }
+        else if (!multiView) report = Evaluator.Evaluate(model, data.Test);
         else
         {
             var shape = model.SampleShape;
@@ -96,7 +104,7 @@ public static partial class Commands
         }
         var result = new Dictionary<string, object?>
         {
-            ["checkpoint"] = a.Get("checkpoint"), ["dataset"] = data.Name, ["clips"] = clips, ["crops"] = crops, ["videos"] = report.Count,
+            ["checkpoint"] = a.Get("checkpoint"), ["dataset"] = data.Name, ["clips"] = clips, ["crops"] = crops, ["tta"] = tta, ["videos"] = report.Count,
             ["test_loss"] = report.Loss, ["test_accuracy"] = report.Top1,
         };
         if (data.ClassNames.Count > 5) result["test_top5_accuracy"] = report.Top5;
