@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/data/medmnist3d/adrenalmnist3d.npz}
 OUT=${OUT:-runs/adrenal}
 mkdir -p "$OUT"
+CONFIG=${CONFIG:-samples/configs/adrenal_vivit.yaml}
 for seed in ${SEEDS:-0 1 2}; do
-  artifacts/vt/vt train --config samples/configs/adrenal_vivit.yaml --dataset medmnist3d --data "$DATA" \
+  artifacts/vt/vt train --config "$CONFIG" --dataset medmnist3d --data "$DATA" \
     --seed "$seed" --out "$OUT/seed$seed" --quiet > "$OUT.seed$seed.log" 2>&1 || { echo "seed $seed failed"; tail "$OUT.seed$seed.log"; exit 1; }
 done
 python3 - "$OUT" <<'PY'
