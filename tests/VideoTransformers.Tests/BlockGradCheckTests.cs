@@ -48,7 +48,7 @@ public class BlockGradCheckTests
         manual_seed(24);
         var o = new BlockOptions(4, 2, 8);
         using var fsa = new FactorisedSelfAttentionBlock(o);
-        using var fdp = new FactorisedDotProductBlock(o);
+        using var fdp = new TransformerBlock(o, attention: b => new FactorisedDotProductAttention(b.Dim, b.Heads));
         using var div = new DividedSpaceTimeBlock(o, zeroInitTemporalFc: false);
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 1, 3, 2, 4 }, ScalarType.Float64, requires_grad: true);

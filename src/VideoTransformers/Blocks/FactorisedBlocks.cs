@@ -54,7 +54,7 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
 /// attend over space (within a frame), the other half over time (at a position), and their outputs are
 /// concatenated before the output projection. Parameters: <c>qkv</c>, <c>proj</c>.
 /// </summary>
-public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>
+public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, ISelfAttention
 {
     private readonly nn.Linear qkv;
     private readonly nn.Linear proj;
@@ -91,6 +91,13 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>
     public double ProjDropout { get; }
 
     /// <inheritdoc />
+    public Tensor Attend(Tensor x, Tensor? keyMask)
+    {
+        if (keyMask is not null) throw new NotSupportedException("FactorisedDotProductAttention has no key mask (its tokens form a full space-time grid).");
+        return forward(x);
+    }
+
+    /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
         var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
@@ -115,43 +122,6 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>
         var ctx = cat(new[] { space, time }, 2).permute(0, 1, 3, 2, 4).reshape(b, t, n, AttnDim);   // heads back together
         var y = proj.forward(ctx);
         if (training && ProjDropout > 0) y = nn.functional.dropout(y, ProjDropout, true);
-        return scope.MoveToOuter(y);
-    }
-}
-
-/// <summary>
-/// ViViT model 4 block: pre-norm <see cref="FactorisedDotProductAttention"/> and MLP over [B, T, S, D].
-/// Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
-/// </summary>
-public sealed class FactorisedDotProductBlock : nn.Module<Tensor, Tensor>
-{
-    private readonly nn.LayerNorm norm1;
-    private readonly FactorisedDotProductAttention attn;
-    private readonly nn.LayerNorm norm2;
-    private readonly Mlp mlp;
-    private readonly DropPath drop_path;
-
-    /// <summary>Creates the block.</summary>
-    public FactorisedDotProductBlock(BlockOptions o) : base(nameof(FactorisedDotProductBlock))
-    {
-        Options = o;
-        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
-        attn = new FactorisedDotProductAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
-        mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
-        drop_path = new DropPath(o.DropPath);
-        RegisterComponents();
-    }
-
-    /// <summary>The block's hyper-parameters.</summary>
-    public BlockOptions Options { get; }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x)
-    {
-        using var scope = NewDisposeScope();
-        var y = x + drop_path.forward(attn.forward(norm1.forward(x)));
-        y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
         return scope.MoveToOuter(y);
     }
 }

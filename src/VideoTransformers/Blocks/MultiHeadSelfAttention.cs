@@ -9,7 +9,7 @@ namespace VideoTransformers.Blocks;
 /// softmax(Q Kᵀ / √d_h) V, with attention dropout and an optional key mask.
 /// Parameters: <c>qkv</c> (fused Linear D → 3·A) and <c>proj</c> (Linear A → D).
 /// </summary>
-public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
+public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAttention
 {
     private readonly nn.Linear qkv;
     private readonly nn.Linear proj;
@@ -61,6 +61,9 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null).output;
+
+    /// <inheritdoc />
+    public Tensor Attend(Tensor x, Tensor? keyMask) => forward(x, keyMask).output;
 
     /// <summary>
     /// Attends over the second-to-last dimension. <paramref name="keyMask"/> (bool, shape = leading dims + [N],

@@ -5,24 +5,28 @@ namespace VideoTransformers.Blocks;
 
 /// <summary>
 /// A transformer block over tokens [..., N, D]. Pre-norm (ViT): x += DropPath(Attn(LN₁ x)); x += DropPath(MLP(LN₂ x)).
-/// Post-norm (BERT): x = LN₁(x + Attn x); x = LN₂(x + MLP x).
+/// Post-norm (BERT): x = LN₁(x + Attn x); x = LN₂(x + MLP x). The attention is multi-head self-attention unless another
+/// <see cref="ISelfAttention"/> is given (ViViT model 4 passes <see cref="FactorisedDotProductAttention"/>).
 /// Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
 /// </summary>
 public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
     private readonly nn.LayerNorm norm1;
-    private readonly MultiHeadSelfAttention attn;
+    private readonly nn.Module attn;
     private readonly nn.LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly DropPath drop_path;
 
-    /// <summary>Creates the block.</summary>
-    public TransformerBlock(BlockOptions o, bool preNorm = true) : base(nameof(TransformerBlock))
+    /// <summary>Creates the block; <paramref name="attention"/> builds its attention layer (multi-head self-attention by default).</summary>
+    public TransformerBlock(BlockOptions o, bool preNorm = true, Func<BlockOptions, ISelfAttention>? attention = null) : base(nameof(TransformerBlock))
     {
         Options = o;
         PreNorm = preNorm;
         norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
-        attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        var layer = attention?.Invoke(o) ?? new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        if (layer.Dim != o.Dim) throw ThrowHelper.Config($"The attention layer works on dimension {layer.Dim}, the block on {o.Dim}.");
+        // Held as the module field 'attn' only, so that it is registered once, under the stable name.
+        attn = layer as nn.Module ?? throw ThrowHelper.Config("The attention layer must be an nn.Module.");
         norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
         mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
         drop_path = new DropPath(o.DropPath);
@@ -33,8 +37,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public BlockOptions Options { get; }
     /// <summary>Pre-norm (true) or post-norm (false).</summary>
     public bool PreNorm { get; }
-    /// <summary>The attention layer (e.g. to read its attention maps).</summary>
-    public MultiHeadSelfAttention Attention => attn;
+    /// <summary>The attention layer (e.g. to read the maps of a <see cref="MultiHeadSelfAttention"/>).</summary>
+    public ISelfAttention Attention => (ISelfAttention)attn;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null);
@@ -49,12 +53,12 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         Tensor y;
         if (PreNorm)
         {
-            y = x + drop_path.forward(attn.forward(norm1.forward(x), keyMask).output);
+            y = x + drop_path.forward(Attention.Attend(norm1.forward(x), keyMask));
             y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
         }
         else
         {
-            y = norm1.forward(x + drop_path.forward(attn.forward(x, keyMask).output));
+            y = norm1.forward(x + drop_path.forward(Attention.Attend(x, keyMask)));
             y = norm2.forward(y + drop_path.forward(mlp.forward(y)));
         }
         return scope.MoveToOuter(y);

@@ -63,7 +63,7 @@ public sealed class ViViT : VideoClassifier
                     var oi = o with { DropPath = TransformerEncoder.DropPathRate(c.DropPath, i, c.Layers) };
                     return c.Variant == ViViTVariant.FactorisedSelfAttention
                         ? (nn.Module<Tensor, Tensor>)new FactorisedSelfAttentionBlock(oi)
-                        : new FactorisedDotProductBlock(oi);
+                        : new TransformerBlock(oi, attention: b => new FactorisedDotProductAttention(b.Dim, b.Heads, b.AttnDim, b.AttnDropout, b.Dropout, b.QkvBias));
                 }));
                 norm = new nn.LayerNorm(c.Dim, c.LayerNormEps);
                 break;
