@@ -38,7 +38,8 @@ public static partial class Commands
         _ => null,
     };
 
-    private static int Run(string[] argv, string usage, string[] options, string[] flags, Func<Args, int> run, int positionals)
+    /// <summary>Parses a command's arguments, answers --help, checks the number of positionals, then runs it.</summary>
+    internal static int Run(string[] argv, string usage, string[] options, string[] flags, Func<Args, int> run, int positionals)
     {
         var a = new Args(argv, options, flags);
         if (a.Help)

@@ -27,8 +27,8 @@ try
 {
     return command switch
     {
-        "bench" => Dispatch(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads" }, Array.Empty<string>(), BenchCommand.Run),
-        "models" => Dispatch(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run),
+        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
+        "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };
 }
@@ -47,16 +47,4 @@ catch (Exception e) when (e is IOException or InvalidDataException or TorchExcep
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
-}
-
-static int Dispatch(string[] argv, string usage, string[] options, string[] flags, Func<Args, int> run)
-{
-    var a = new Args(argv, options, flags);
-    if (a.Help)
-    {
-        Console.WriteLine(usage);
-        return 0;
-    }
-    if (a.Positionals.Count > 0) throw new UsageException($"Unexpected argument '{a.Positionals[0]}'.\n\n{usage}");
-    return run(a);
 }
