@@ -15,9 +15,9 @@ public static partial class Commands
 {
     public const string EvalUsage = """
         vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3] [--tta flips]
-                [--batch-size N] [--split ...] [--fold N] [--threads N]
+                [--subset test|val] [--batch-size N] [--split ...] [--fold N] [--threads N]
           Evaluates a checkpoint (best.safetensors or last.safetensors; the .json beside it holds the model) on the test
-          split and prints the metrics as JSON. With --clips N and/or --crops 3, every video is seen as N uniformly spaced
+          split (or, with --subset val, the validation split: keys then start with val_) and prints the metrics as JSON. With --clips N and/or --crops 3, every video is seen as N uniformly spaced
           clips × crops and the softmax probabilities are averaged per video. --tta flips (volumes, medmnist3d) averages
           the 8 flips of every volume.
         """;
@@ -32,7 +32,7 @@ public static partial class Commands
     public static int? Dispatch(string command, string[] argv) => command switch
     {
         "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
-        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads", "tta" }, Array.Empty<string>(), Eval, 0),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads", "tta", "subset" }, Array.Empty<string>(), Eval, 0),
         "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads", "blas-threads" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
         _ => null,
@@ -75,42 +75,53 @@ public static partial class Commands
         var clips = a.Int("clips", 1, 1);
         var crops = a.Int("crops", 1, 1);
         if (crops is not (1 or 3)) throw new UsageException("--crops must be 1 or 3.");
-        set_num_threads(threads);
-        using var model = LoadModel(checkpoint);
+        var subset = a.Choice("subset", "test", "val") ?? "test";
         var tta = a.Choice("tta", "flips");
         if (tta is not null && dataset != "medmnist3d") throw new UsageException("--tta flips is for volumes (medmnist3d); flipping video frames in time would reverse the motion.");
         var multiView = clips > 1 || crops == 3;
+        if (multiView && subset == "val")
+            throw new UsageException("--clips/--crops evaluate the test split; --subset val takes single views or --tta.");
         if (multiView && dataset is not ("kth" or "ucf101"))
             throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
+        set_num_threads(threads);
+        using var model = LoadModel(checkpoint);
         using var loggerFactory = Logging.Create(true);
+        // The synthetic set is generated from the run's data seed: evaluate on the splits the checkpoint was trained with.
+        var dataSeed = CheckpointInfo.Load(Path.ChangeExtension(checkpoint, ".json")).Training?.DataSeed ?? 0;
         using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
         {
-            BatchSize = a.Int("batch-size", 16, 1), Augment = false, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
+            BatchSize = a.Int("batch-size", 16, 1), Augment = false, Seed = dataSeed, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             ViewClips = clips, ViewWide = crops == 3,
         }, loggerFactory.CreateLogger("vt.eval"));
-        if (data.Test is null || data.TestDataset is null) throw new InvalidDataException($"The {dataset} dataset has no test split here.");
+        var onValidation = subset == "val";
+        var source = onValidation ? data.Validation : data.Test;
+        var raw = onValidation ? data.ValidationDataset : data.TestDataset;
+        if (source is null || raw is null) throw new InvalidDataException($"The {dataset} dataset has no {(onValidation ? "validation" : "test")} split here.");
         MetricsReport report;
         if (tta is not null)
         {
-            using var views = new MultiViewLoader(data.TestDataset, new SingleView(), new FlipViews(), new MultiViewOptions(BatchSize: 8));
+            using var views = new MultiViewLoader(raw, new SingleView(), new FlipViews(), new MultiViewOptions(BatchSize: 8));
             report = Evaluator.EvaluateViews(model, views);
         }
-        else if (!multiView) report = Evaluator.Evaluate(model, data.Test);
+        else if (!multiView) report = Evaluator.Evaluate(model, source);
         else
         {
             var shape = model.SampleShape;
             var frames = (int)shape[0];
-            using var views = MultiViewLoader.Create(data.TestDataset, clips, frames, 1, crops, (int)shape[^1]);
+            using var views = MultiViewLoader.Create(raw, clips, frames, 1, crops, (int)shape[^1]);
             report = Evaluator.EvaluateViews(model, views);
         }
+        // The keys say which split the numbers come from, as in results.json (val_* for model selection, test_* once).
+        var prefix = onValidation ? "val_" : "test_";
         var result = new Dictionary<string, object?>
         {
-            ["checkpoint"] = a.Get("checkpoint"), ["dataset"] = data.Name, ["clips"] = clips, ["crops"] = crops, ["tta"] = tta, ["videos"] = report.Count,
-            ["test_loss"] = report.Loss, ["test_accuracy"] = report.Top1,
+            ["checkpoint"] = a.Get("checkpoint"), ["dataset"] = data.Name, ["subset"] = subset, ["clips"] = clips, ["crops"] = crops, ["tta"] = tta, ["videos"] = report.Count,
+            [prefix + "loss"] = report.Loss, [prefix + "accuracy"] = report.Top1,
         };
-        if (data.ClassNames.Count > 5) result["test_top5_accuracy"] = report.Top5;
-        if (data.ClassNames.Count == 2) result["test_auc"] = report.Auc;
-        result["test_per_class_accuracy"] = report.PerClassAccuracy;
+        if (data.ClassNames.Count > 5) result[prefix + "top5_accuracy"] = report.Top5;
+        if (data.ClassNames.Count == 2) result[prefix + "auc"] = report.Auc;
+        result[prefix + "confusion"] = report.Confusion.ToRows();
+        result[prefix + "per_class_accuracy"] = report.PerClassAccuracy;
         Console.WriteLine(Json.Serialize(result));
         return 0;
     }

@@ -19,6 +19,8 @@ public sealed record DataOptions
     public bool Augment { get; init; } = true;
     /// <summary>KTH split: seed, schuldt, or custom:TRAIN/VAL/TEST with comma-separated person ids.</summary>
     public string KthSplit { get; init; } = "seed";
+    /// <summary>KTH: every subsequence of 00sequences.txt is its own sample (about 4 per video) instead of one window per video.</summary>
+    public bool KthSubsequences { get; init; }
     /// <summary>UCF101 fold (1–3).</summary>
     public int Fold { get; init; } = 1;
     /// <summary>Synthetic clips per class.</summary>
@@ -51,6 +53,8 @@ public sealed class DataBundle : IDisposable
     public IBatchSource? Test { get; init; }
     /// <summary>The raw test split (for multi-view evaluation and attention samples).</summary>
     public IVideoDataset? TestDataset { get; init; }
+    /// <summary>The raw validation split (for test-time augmentation on validation), or null.</summary>
+    public IVideoDataset? ValidationDataset { get; init; }
 
     internal T Own<T>(T d) where T : IDisposable
     {
@@ -94,15 +98,17 @@ public static class DataSources
     {
         var set = new SyntheticMotion(options ?? new SyntheticMotionOptions(SamplesPerClass: o.SyntheticSamplesPerClass, Seed: o.Seed));
         var test = set.Split(DatasetSplit.Test);
+        var validation = set.Split(DatasetSplit.Validation);
         var b = new DataBundle
         {
             Name = "synthetic", ClassNames = set.ClassNames,
             SampleShape = new long[] { set.Options.Frames, 1, set.Options.Size, set.Options.Size },
             // No flips or reversal here: they would turn "left" into "right" and "grow" into "shrink".
             Train = new DataLoader(set.Split(DatasetSplit.Train), Loader(o, true)),
-            Validation = new DataLoader(set.Split(DatasetSplit.Validation), Loader(o, false)),
+            Validation = new DataLoader(validation, Loader(o, false)),
             Test = new DataLoader(test, Loader(o, false)),
             TestDataset = test,
+            ValidationDataset = validation,
         };
         b.Own((IDisposable)b.Train);
         b.Own((IDisposable)b.Validation);
@@ -115,7 +121,9 @@ public static class DataSources
         var layout = KthLayout.Discover(root);
         var seqPath = Path.Combine(root, "00sequences.txt");
         var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
-        var sampling = new KthSamplingOptions();
+        if (o.KthSubsequences && !File.Exists(seqPath))
+            throw new UsageException($"--subsequences needs {seqPath} (KTH's 00sequences.txt).");
+        var sampling = new KthSamplingOptions(UseSubsequences: o.KthSubsequences);
         var cacheDir = Path.Combine(CacheRoot, "kth");
         var cache = Preprocessing.BuildKthFrameCache(layout.Clips, sampling, cacheDir);
         var split = ParseKthSplit(o.KthSplit);
@@ -137,6 +145,7 @@ public static class DataSources
             Name = "kth", ClassNames = train.ClassNames, SampleShape = new long[] { sampling.Frames, 1, sampling.Height, sampling.Width },
             Train = new DataLoader(train, Loader(o, true), o.Augment ? TransformPresets.Seed000Spatial() : null),
             Validation = val.Count > 0 ? new DataLoader(val, Loader(o, false)) : null,
+            ValidationDataset = val.Count > 0 ? val : null,
             Test = test.Count > 0 ? new DataLoader(test, Loader(o, false)) : null,
             TestDataset = test.Count > 0 ? test : null,
         };
@@ -190,6 +199,7 @@ public static class DataSources
             Name = "medmnist3d:" + data.Flag, ClassNames = data.ClassNames, SampleShape = new long[] { data.Depth, 1, data.Height, data.Width },
             Train = new DataLoader(data.Train, Loader(o, true), o.Augment ? TransformPresets.VolumeAugmentation() : null),
             Validation = new DataLoader(data.Validation, Loader(o, false)),
+            ValidationDataset = data.Validation,
             Test = new DataLoader(data.Test, Loader(o, false)),
             TestDataset = data.Test,
         };

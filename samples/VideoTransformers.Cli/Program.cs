@@ -38,6 +38,12 @@ catch (VideoTransformers.Training.Runs.TrainingDivergedException e)
     if (e.LastGoodCheckpoint is not null) Console.Error.WriteLine($"The last good checkpoint is kept: {e.LastGoodCheckpoint}");
     return 3;
 }
+catch (VideoTransformers.Training.Configuration.ConfigException e)
+{
+    // A bad config file is a usage error: say which file, line and key, without a stack trace.
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
 catch (UsageException e)
 {
     Console.Error.WriteLine("error: " + e.Message);

@@ -18,19 +18,23 @@ public static class TrainCommand
                  [--variant joint|factorised-encoder|factorised-self-attention|factorised-dot-product|divided|space-only]
                  [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
-                 [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--fold N] [--no-augment]
+                 [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--no-augment]
+                 [--weight-decay X] [--label-smoothing X] [--drop-path X] [--ema-decay X]
                  [--resume CHECKPOINT] [--device cpu|cuda|cuda:N]
                  [--nodes N --rank R --master ADDR:PORT [--dist-timeout SECONDS]] --out DIR
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
           last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
+          --subsequences (KTH): every subsequence listed in 00sequences.txt is a sample, about 4 per video.
+          --ema-decay D (or ema_decay in the config) keeps an exponential moving average of the weights; validation, the
+          best checkpoint and the test then use the average.
           Data-parallel training: start one process per rank with --nodes/--rank/--master, or set the torchrun-style
           variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. --batch-size is the global batch; rank 0 writes the run.
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
-        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "device", "nodes", "rank", "master", "dist-timeout", "blas-threads" };
-    public static readonly string[] Flags = { "no-augment", "quiet" };
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout", "blas-threads" };
+    public static readonly string[] Flags = { "no-augment", "quiet", "subsequences" };
 
     public static int Run(Args a)
     {
@@ -46,6 +50,7 @@ public static class TrainCommand
             LearningRate = a.Double("lr") ?? training.LearningRate,
             WeightDecay = a.Double("weight-decay") ?? training.WeightDecay,
             LabelSmoothing = a.Double("label-smoothing") ?? training.LabelSmoothing,
+            EmaDecay = a.Double("ema-decay") ?? training.EmaDecay,
             Seed = a.Has("seed") ? a.Int("seed", 0) : training.Seed,
             DataSeed = a.Has("seed") ? a.Int("seed", 0) : training.DataSeed,
         };
@@ -58,7 +63,7 @@ public static class TrainCommand
             new DataOptions
             {
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
-                Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
+                Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
             },
             a.Get("resume"), Threads.Apply(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
@@ -199,7 +204,7 @@ public static class TrainCommand
         if (test is not null)
         {
             d["test_per_class_accuracy"] = test.PerClassAccuracy;
-            d["test_confusion"] = Enumerable.Range(0, data.ClassNames.Count).Select(i => Enumerable.Range(0, data.ClassNames.Count).Select(j => test.Confusion[i, j]).ToArray()).ToArray();
+            d["test_confusion"] = test.Confusion.ToRows();
         }
         return d;
     }

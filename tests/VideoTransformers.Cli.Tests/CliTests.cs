@@ -48,6 +48,7 @@ public class CliTests
     [InlineData("Unknown preset 'nope'", "bench", "--preset", "nope")]
     [InlineData("--mode must be one of train|infer", "bench", "--preset", "frame-vit-kth", "--mode", "fast")]
     [InlineData("--crops must be 1 or 3", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--crops", "2")]
+    [InlineData("--subset must be one of test|val", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--subset", "train")]
     [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
     [InlineData("Unknown device 'gpu'", "train", "--model", "vivit", "--dataset", "synthetic", "--device", "gpu", "--out", "/tmp/x")]
     public void Bad_arguments_exit_with_code_2_and_say_why(string message, params string[] args)
@@ -55,6 +56,21 @@ public class CliTests
         var (code, _, stderr) = Vt(args);
         code.Should().Be(2, stderr);
         stderr.Should().Contain(message);
+    }
+
+    [Fact]
+    public void A_bad_config_file_exits_with_code_2_and_names_the_key_without_a_stack_trace()
+    {
+        var dir = Directory.CreateTempSubdirectory("vt-badconfig").FullName;
+        try
+        {
+            var config = Path.Combine(dir, "bad.yaml");
+            File.WriteAllText(config, "model_name: vivit\nnum_epochs: 1\nwarmup_epochs: 3\n");
+            var (code, _, stderr) = Vt("train", "--config", config, "--dataset", "synthetic", "--out", Path.Combine(dir, "run"));
+            code.Should().Be(2, stderr);
+            stderr.Should().Contain("warmup_epochs").And.Contain("bad.yaml").And.NotContain("Unhandled exception").And.NotContain("   at ");
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
@@ -106,6 +122,18 @@ public class CliTests
             using (var eval = JsonDocument.Parse(stdout))
                 eval.RootElement.GetProperty("test_accuracy").GetDouble().Should().BeInRange(0, 1);
 
+            // On the validation split the best checkpoint must reproduce the validation accuracy the run selected it by.
+            (code, stdout, stderr) = Vt("eval", "--checkpoint", ckpt, "--dataset", "synthetic", "--subset", "val");
+            code.Should().Be(0, stderr);
+            using (var eval = JsonDocument.Parse(stdout))
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+            {
+                eval.RootElement.TryGetProperty("test_accuracy", out _).Should().BeFalse("--subset val reports val_* keys only");
+                eval.RootElement.GetProperty("val_accuracy").GetDouble().Should().BeApproximately(results.RootElement.GetProperty("val_accuracy").GetDouble(), 1e-9);
+                eval.RootElement.GetProperty("val_confusion").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetInt64()))
+                    .Should().Be(eval.RootElement.GetProperty("videos").GetInt64());
+            }
+
             (code, stdout, stderr) = Vt("predict", "--checkpoint", ckpt, clip);
             code.Should().Be(0, stderr);
             using var pred = JsonDocument.Parse(stdout);
@@ -113,6 +141,27 @@ public class CliTests
             top.Should().HaveCount(5);
             top.Sum(t => t.GetProperty("probability").GetDouble()).Should().BeLessThanOrEqualTo(1.0001);
             top.Select(t => t.GetProperty("probability").GetDouble()).Should().BeInDescendingOrder();
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [SkippableFact]
+    public void Kth_subsequences_make_one_sample_per_listed_subsequence()
+    {
+        var kth = SharedData.Require("kth");
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-kthsub-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // 00sequences.txt lists 4 subsequences for each of the 6 shared clips: 5 train videos (persons 1, 3) and 1 test video (person 4).
+            var (code, _, stderr) = Vt("train", "--model", "vivit", "--variant", "joint", "--dataset", "kth", "--data", kth, "--split", "custom:1,3//4",
+                "--subsequences", "--epochs", "1", "--batch-size", "4", "--out", dir, "--quiet");
+            code.Should().Be(0, stderr);
+            using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            results.RootElement.GetProperty("test_confusion").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetInt64())).Should().Be(4);
+            File.ReadAllLines(Path.Combine(dir, "metrics.csv"))[1].Split(',')[1].Should().Be("5", "20 training samples in batches of 4 are 5 steps");
         }
         finally
         {

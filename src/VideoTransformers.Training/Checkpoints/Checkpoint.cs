@@ -19,6 +19,11 @@ public static class Checkpoint
     public const string ModelPrefix = "model.";
     /// <summary>Prefix of the optimizer's tensors.</summary>
     public const string OptimizerPrefix = "optim.";
+    /// <summary>
+    /// Prefix of the raw training weights in a checkpoint of a run with a weight average (EMA): there <c>model.</c>
+    /// holds the averaged weights, the ones to evaluate, and <c>train.</c> the weights the optimizer steps on.
+    /// </summary>
+    public const string TrainingWeightsPrefix = "train.";
     /// <summary>The <c>format</c> metadata value of checkpoints written here.</summary>
     public const string FormatTag = "videotransformers-checkpoint/1";
 
@@ -60,13 +65,21 @@ public static class Checkpoint
     }
 
     /// <summary>Writes a checkpoint of <paramref name="model"/>, <paramref name="optimizer"/> (optional) and <paramref name="state"/>.</summary>
-    public static void Save(string path, nn.Module model, optim.Optimizer? optimizer, CheckpointState state)
+    /// <param name="path">The safetensors file to write (atomically).</param>
+    /// <param name="model">Its state dict goes under <c>model.</c>.</param>
+    /// <param name="optimizer">Its state goes under <c>optim.</c>; null for a weights-only file.</param>
+    /// <param name="state">Epoch, step, trackers and history, as metadata.</param>
+    /// <param name="trainingWeights">With a weight average, the raw training weights (under <c>train.</c>) while <paramref name="model"/> holds the average.</param>
+    public static void Save(string path, nn.Module model, optim.Optimizer? optimizer, CheckpointState state,
+        IReadOnlyDictionary<string, Tensor>? trainingWeights = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(state);
         var tensors = new List<KeyValuePair<string, Tensor>>();
         foreach (var (name, t) in model.state_dict()) tensors.Add(new(ModelPrefix + name, t));
+        if (trainingWeights is not null)
+            foreach (var (name, t) in trainingWeights.OrderBy(kv => kv.Key, StringComparer.Ordinal)) tensors.Add(new(TrainingWeightsPrefix + name, t));
         var metadata = new Dictionary<string, string>
         {
             [Keys.Format] = FormatTag,
@@ -124,6 +137,24 @@ public static class Checkpoint
             optimizer.load_state_dict(new optim.OptimizerStateDict(optimTensors, scalars));
         }
         return ParseState(path, metadata);
+    }
+
+    /// <summary>
+    /// Reads the raw training weights (<c>train.</c>) of a checkpoint written with a weight average, detached from any
+    /// dispose scope (the caller disposes them); empty when the checkpoint has none.
+    /// </summary>
+    public static Dictionary<string, Tensor> ReadTrainingWeights(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var tensors = load(path, out var metadata);
+        CheckFormat(path, metadata);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var (key, t) in tensors)
+        {
+            if (key.StartsWith(TrainingWeightsPrefix, StringComparison.Ordinal)) result[key[TrainingWeightsPrefix.Length..]] = t.DetachFromDisposeScope();
+            else t.Dispose();
+        }
+        return result;
     }
 
     /// <summary>Reads only the state of a checkpoint (the tensors are read and dropped).</summary>

@@ -97,6 +97,7 @@ internal static class ConfigKeys
         T("warmup_start_factor", (t, v) => t with { WarmupStartFactor = v.Double(0, 1) }, t => Num(t.WarmupStartFactor));
         T("label_smoothing", (t, v) => t with { LabelSmoothing = v.Double(0, 1, maxExclusive: true) }, t => Num(t.LabelSmoothing));
         T("grad_clip_norm", (t, v) => t with { GradClipNorm = v.IsNull ? null : v.Double(0, minExclusive: true) }, t => Num(t.GradClipNorm));
+        T("ema_decay", (t, v) => t with { EmaDecay = v.IsNull ? null : v.Double(0, 1, minExclusive: true, maxExclusive: true) }, t => Num(t.EmaDecay));
         T("early_stopping_patience", (t, v) => t with { EarlyStoppingPatience = v.IsNull ? null : v.Int(1) }, t => Num(t.EarlyStoppingPatience));
         T("early_stopping_min_delta", (t, v) => t with { EarlyStoppingMinDelta = v.Double(0) }, t => Num(t.EarlyStoppingMinDelta));
         T("monitor", (t, v) => t with { Monitor = v.Enum<MonitorMetric>() }, t => ConfigNames.Of(t.Monitor));

@@ -68,6 +68,13 @@ public sealed record TrainingConfig
     /// <summary>Maximum global L2 norm of the gradients, or null for no clipping.</summary>
     [JsonPropertyName("grad_clip_norm")] public double? GradClipNorm { get; init; }
 
+    /// <summary>
+    /// Decay of an exponential moving average of the weights (e.g. 0.999), or null for none. When set, validation,
+    /// checkpoints (<c>model.</c> tensors), the best-epoch choice and the test use the averaged weights; see
+    /// <see cref="Optimization.ExponentialMovingAverage"/>.
+    /// </summary>
+    [JsonPropertyName("ema_decay")] public double? EmaDecay { get; init; }
+
     /// <summary>Stop after this many epochs without improvement of <see cref="Monitor"/>; null disables early stopping.</summary>
     [JsonPropertyName("early_stopping_patience")] public int? EarlyStoppingPatience { get; init; }
 
@@ -167,6 +174,7 @@ public sealed record TrainingConfig
         Need(WarmupStartFactor is >= 0 and <= 1, "warmup_start_factor", "must be in [0, 1]");
         Need(LabelSmoothing is >= 0 and < 1, "label_smoothing", "must be in [0, 1)");
         Need(GradClipNorm is null || (double.IsFinite(GradClipNorm.Value) && GradClipNorm > 0), "grad_clip_norm", "must be a finite number > 0 (or null for no clipping)");
+        Need(EmaDecay is null or (> 0 and < 1), "ema_decay", "must be in (0, 1) (or null for no weight averaging)");
         Need(EarlyStoppingPatience is null or >= 1, "early_stopping_patience", "must be at least 1 (or null to disable)");
         Need(Finite(EarlyStoppingMinDelta) && EarlyStoppingMinDelta >= 0, "early_stopping_min_delta", "must be a finite number >= 0");
         Need(Threads is null or >= 1, "threads", "must be at least 1 (or null for libtorch's default)");

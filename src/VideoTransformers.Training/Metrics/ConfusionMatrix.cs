@@ -83,6 +83,10 @@ public sealed class ConfusionMatrix
     /// <summary>A copy of the counts, rows actual and columns predicted.</summary>
     public long[,] ToArray() => (long[,])_counts.Clone();
 
+    /// <summary>The counts as rows (true class) of columns (predicted class): the shape JSON serializers write as nested arrays.</summary>
+    public long[][] ToRows() =>
+        Enumerable.Range(0, NumClasses).Select(i => Enumerable.Range(0, NumClasses).Select(j => _counts[i, j]).ToArray()).ToArray();
+
     /// <summary>The number of samples whose actual class is <paramref name="cls"/> (row sum).</summary>
     public long Support(int cls)
     {

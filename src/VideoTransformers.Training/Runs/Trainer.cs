@@ -33,6 +33,12 @@ namespace VideoTransformers.Training.Runs;
 /// <c>metrics.csv</c>, <c>training_stats.json</c> and <c>events.out.tfevents.*</c>.
 /// </para>
 /// <para>
+/// With <see cref="TrainingConfig.EmaDecay"/> set, an exponential moving average of the weights is updated after
+/// every optimizer step, and validation, the best-epoch choice, the checkpoints' <c>model.</c> tensors and the test all
+/// use the average; the raw weights the optimizer steps on are kept under <c>train.</c> so that resume stays exact.
+/// After <see cref="Fit"/> (unless cancelled) the model holds the averaged weights.
+/// </para>
+/// <para>
 /// With <see cref="TrainerOptions.Distributed"/> set the run is data-parallel over one process per rank: see that
 /// property and docs/distributed.md.
 /// </para>
@@ -51,6 +57,9 @@ public sealed class Trainer : IDisposable
     private readonly ILogger _logger;
     private readonly List<nn.Parameter> _trainable;
     private CheckpointState? _resume;
+    private readonly ExponentialMovingAverage? _ema;
+    // True while the model holds the EMA weights (after Fit) rather than the raw training weights.
+    private bool _emaSwappedIn;
     private long _sessionSteps;
     private double _sessionStepSeconds;
 
@@ -73,7 +82,11 @@ public sealed class Trainer : IDisposable
         _logger = logger ?? NullLogger.Instance;
         Optimizer = OptimizerFactory.Create(config, model);
         _trainable = model.parameters().Where(p => p.requires_grad).ToList();
+        if (config.EmaDecay is { } decay) _ema = new ExponentialMovingAverage(model, decay);
     }
+
+    /// <summary>The weight average when <see cref="TrainingConfig.EmaDecay"/> is set (owned by the trainer), else null.</summary>
+    public ExponentialMovingAverage? Ema => _ema;
 
     /// <summary>The model being trained.</summary>
     public VideoClassifier Model { get; }
@@ -99,7 +112,32 @@ public sealed class Trainer : IDisposable
         // The configuration owns the hyper-parameters: a resume with a changed lr or weight decay must use the new
         // values, not the ones stored with the optimizer state (with an unchanged config they are the same).
         var configured = Optimizer.param_groups.Select(g => (g.lr, g.initial_lr, g.weight_decay)).ToArray();
+        RawWeightsIn();
         var state = Checkpoint.Load(checkpointPath, Model, Optimizer);
+        // With a weight average the file's model. tensors are the average and train. the raw weights.
+        var raw = Checkpoint.ReadTrainingWeights(checkpointPath);
+        try
+        {
+            if (_ema is not null && raw.Count > 0)
+            {
+                _ema.Load(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value));
+                Model.load_state_dict(raw, strict: true);
+            }
+            else if (_ema is not null)
+            {
+                _logger.LogWarning("Checkpoint {Path} holds no weight average; the EMA restarts from its weights", checkpointPath);
+                _ema.Load(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value));
+            }
+            else if (raw.Count > 0)
+            {
+                _logger.LogWarning("Checkpoint {Path} was trained with a weight average but this configuration has none; training goes on from its raw weights", checkpointPath);
+                Model.load_state_dict(raw, strict: true);
+            }
+        }
+        finally
+        {
+            foreach (var t in raw.Values) t.Dispose();
+        }
         for (var i = 0; i < configured.Length; i++)
         {
             var g = Optimizer.param_groups[i];
@@ -149,6 +187,7 @@ public sealed class Trainer : IDisposable
             ddp = new DistributedDataParallel(Model, group, logger: _logger);
         }
 
+        RawWeightsIn();
         var dir = Options.RunDirectory;
         if (isMain)
         {
@@ -235,7 +274,15 @@ public sealed class Trainer : IDisposable
                 var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
                     loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
                 // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
-                val = Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
+                _ema?.Swap(Model);
+                try
+                {
+                    val = Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
+                }
+                finally
+                {
+                    _ema?.Swap(Model);
+                }
                 lastValidation = val;
             }
 
@@ -289,6 +336,12 @@ public sealed class Trainer : IDisposable
             }
         }
         Optimizer.zero_grad();
+        // From here on the model is the averaged one: the weights that were validated and saved.
+        if (_ema is not null && status != RunStatus.Cancelled)
+        {
+            _ema.Swap(Model);
+            _emaSwappedIn = true;
+        }
 
         var bestPath = File.Exists(BestCheckpointPath) && best.BestEpoch is not null ? BestCheckpointPath : null;
         if (isMain && status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
@@ -333,8 +386,20 @@ public sealed class Trainer : IDisposable
         return result;
     }
 
-    /// <summary>Frees the optimizer's state.</summary>
-    public void Dispose() => Optimizer.Dispose();
+    /// <summary>Frees the optimizer's state and the weight average.</summary>
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        _ema?.Dispose();
+    }
+
+    // Puts the raw training weights back into the model if Fit left the average there.
+    private void RawWeightsIn()
+    {
+        if (!_emaSwappedIn) return;
+        _ema!.Swap(Model);
+        _emaSwappedIn = false;
+    }
 
     private (PartialEpoch Sums, int StepsDone, bool Cancelled) TrainEpoch(IBatchSource train, int epoch, int skip, PartialEpoch start,
         LearningRateSchedule schedule, ref long globalStep, long totalSteps, TensorBoardWriter? tensorBoard, IProgress<TrainingProgress>? progress,
@@ -422,6 +487,7 @@ public sealed class Trainer : IDisposable
             if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
         }
         Optimizer.step();
+        _ema?.Update(Model, globalStep + 1);
         long correct;
         using (no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
         return (value, correct);
@@ -471,6 +537,8 @@ public sealed class Trainer : IDisposable
             if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
         }
         Optimizer.step();
+        // Every rank holds the same weights after the step, so every rank's average is the same too.
+        _ema?.Update(Model, globalStep + 1);
         return (value, (long)totals[1], (int)globalSize, totals[3] > 0);
     }
 
@@ -522,7 +590,21 @@ public sealed class Trainer : IDisposable
     {
         // A NaN weight must never replace a good checkpoint.
         CheckFiniteWeights(epoch, globalStep);
-        Checkpoint.Save(Path.Combine(Options.RunDirectory, name + ".safetensors"), Model, Optimizer, state);
+        var path = Path.Combine(Options.RunDirectory, name + ".safetensors");
+        if (_ema is null) Checkpoint.Save(path, Model, Optimizer, state);
+        else
+        {
+            // model. gets the average (what eval and predict load), train. the raw weights for an exact resume.
+            _ema.Swap(Model);
+            try
+            {
+                Checkpoint.Save(path, Model, Optimizer, state, trainingWeights: _ema.Tensors);
+            }
+            finally
+            {
+                _ema.Swap(Model);
+            }
+        }
         WriteInfo(name, state, status, parameterCount);
     }
 

@@ -70,12 +70,13 @@ public class ConfigTests
             monitor: val_auc
             checkpoint_metric: val_loss
             grad_clip_norm: null
+            ema_decay: 0.999
             """);
 
         config.Training.Should().Be(TrainingConfig.AdamWCosine with
         {
             LearningRate = 5e-4, Beta2 = 0.98, EarlyStoppingPatience = 4, Monitor = MonitorMetric.ValAuc, CheckpointMetric = MonitorMetric.ValLoss,
-            GradClipNorm = null,
+            GradClipNorm = null, EmaDecay = 0.999,
         });
         config.Training.ResolvedMonitorMode.Should().Be(MetricMode.Max);
         config.Training.ResolvedCheckpointMode.Should().Be(MetricMode.Min);
@@ -111,6 +112,7 @@ public class ConfigTests
     [InlineData("monitor: val_f1", "monitor", "val_f1", "must be one of val_loss, val_accuracy, val_auc")]
     [InlineData("model_name: resnet", "model_name", "resnet", "must be one of frame-vit")]
     [InlineData("label_smoothing: 1", "label_smoothing", "1", "must be in [0, 1)")]
+    [InlineData("ema_decay: 1", "ema_decay", "1", "must be in (0, 1)")]
     [InlineData("nesterov: maybe", "nesterov", "maybe", "must be true or false")]
     public void Bad_values_are_reported_with_key_value_and_line(string line, string key, string value, string message)
     {

@@ -19,6 +19,7 @@ public class ConfusionMatrixTests
         m.Total.Should().Be(7);
         m.Support(2).Should().Be(3);
         m.PredictedCount(0).Should().Be(2);
+        m.ToRows().Should().BeEquivalentTo(new[] { new long[] { 1, 1, 0 }, new long[] { 0, 2, 0 }, new long[] { 1, 0, 2 } }, o => o.WithStrictOrdering());
     }
 
     [Fact]

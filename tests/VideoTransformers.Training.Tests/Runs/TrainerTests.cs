@@ -152,6 +152,83 @@ public class TrainerTests
     }
 
     [Fact]
+    public void With_a_weight_average_validation_checkpoints_and_the_final_model_use_the_average()
+    {
+        var config = new TrainingConfig { Epochs = 3, Optimizer = OptimizerKind.AdamW, LearningRate = 3e-3, WeightDecay = 0.05, EmaDecay = 0.9, Seed = 2 };
+        using var dir = new TempDir();
+        using var train = TinyTask.Source(16, 4, batchSize: 4, shuffleSeed: 1);
+        using var val = TinyTask.Source(8, 4, batchSize: 8, shuffle: false, dataSeed: 4);
+        manual_seed(6);
+        using var model = TinyTask.Model();
+        RunResult result;
+        using (var t = new Trainer(model, config, new TrainerOptions { RunDirectory = dir.Path, RestoreBestWeights = false }))
+            result = t.Fit(train, val);
+
+        // The model now holds the average, and the recorded validation loss is the average's.
+        Evaluator.Evaluate(model, val).Loss!.Value.Should().BeApproximately(result.History[^1].ValLoss!.Value, 1e-9);
+
+        // last.safetensors: model. = the average (what vt eval loads), train. = the raw weights, which differ from it.
+        using var fromFile = TinyTask.Model();
+        Checkpoint.Load(dir.File("last.safetensors"), fromFile);
+        TinyTask.SameWeights(fromFile, model).Should().BeTrue();
+        var raw = Checkpoint.ReadTrainingWeights(dir.File("last.safetensors"));
+        try
+        {
+            raw.Keys.Should().BeEquivalentTo(model.state_dict().Keys);
+            using var rawModel = TinyTask.Model();
+            rawModel.load_state_dict(raw);
+            TinyTask.MaxAbsDiff(rawModel, model).Should().BeGreaterThan(1e-4);
+            Evaluator.Evaluate(rawModel, val).Loss!.Value.Should().NotBe(result.History[^1].ValLoss!.Value);
+        }
+        finally
+        {
+            foreach (var t in raw.Values) t.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_run_with_a_weight_average_cancelled_mid_epoch_resumes_exactly()
+    {
+        var config = new TrainingConfig
+        {
+            Epochs = 3, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3, WeightDecay = 0.05, Schedule = ScheduleKind.Cosine, WarmupSteps = 2,
+            EmaDecay = 0.8, LabelSmoothing = 0.1, Seed = 12,
+        };
+        using var dir = new TempDir();
+        using var train = TinyTask.Source(16, 4, batchSize: 4, shuffleSeed: 7);
+        using var val = TinyTask.Source(8, 4, batchSize: 8, shuffle: false, dataSeed: 3);
+        manual_seed(13);
+        using var initial = TinyTask.Model(dropout: 0.1);
+
+        using var straight = TinyTask.CopyOf(initial, dropout: 0.1);
+        RunResult full;
+        using (var t = new Trainer(straight, config, new TrainerOptions { RunDirectory = dir.Sub("straight"), RestoreBestWeights = false }))
+            full = t.Fit(train, val);
+
+        using var cts = new CancellationTokenSource();
+        var cancelAt = new SyncProgress(p =>
+        {
+            if (p is { Phase: TrainingPhase.Train, Epoch: 2, Step: 3 }) cts.Cancel();
+        });
+        var runDir = dir.Sub("interrupted");
+        using var first = TinyTask.CopyOf(initial, dropout: 0.1);
+        using (var t = new Trainer(first, config, new TrainerOptions { RunDirectory = runDir }))
+            t.Fit(train, val, progress: cancelAt, cancellationToken: cts.Token).Status.Should().Be(RunStatus.Cancelled);
+
+        manual_seed(77);
+        using var resumed = TinyTask.Model(dropout: 0.1);
+        RunResult rest;
+        using (var t = new Trainer(resumed, config, new TrainerOptions { RunDirectory = runDir, RestoreBestWeights = false }))
+        {
+            t.Resume(t.LastCheckpointPath);
+            rest = t.Fit(train, val);
+        }
+
+        TinyTask.SameWeights(resumed, straight).Should().BeTrue("both end holding the same weight average");
+        rest.History.Select(h => (h.TrainLoss, h.ValLoss, h.ValAccuracy)).Should().Equal(full.History.Select(h => (h.TrainLoss, h.ValLoss, h.ValAccuracy)));
+    }
+
+    [Fact]
     public void Cancellation_finishes_the_step_saves_last_and_skips_the_test()
     {
         using var dir = new TempDir();
