@@ -182,6 +182,8 @@ public static class TrainCommand
     public static Dictionary<string, object?> Results(TrainRequest r, ModelSpec spec, DataBundle data, RunResult result)
     {
         var test = result.Test;
+        // vt train keeps the trainer's default of restoring the best weights before the test.
+        var selected = result.History.FirstOrDefault(h => h.Epoch == result.BestEpoch) ?? result.History.LastOrDefault();
         var d = new Dictionary<string, object?>
         {
             ["model"] = spec.Model,
@@ -195,12 +197,18 @@ public static class TrainCommand
             ["flops_per_clip"] = result.FlopsPerClip,
             ["seed"] = r.Training.Seed,
             ["classes"] = data.ClassNames,
-            ["val_accuracy"] = result.LastValidation?.Top1,
+            // The validation numbers of the epoch the test weights come from (the best one), not of the last epoch.
+            ["val_loss"] = selected?.ValLoss,
+            ["val_accuracy"] = selected?.ValAccuracy,
             ["test_loss"] = test?.Loss,
             ["test_accuracy"] = test?.Top1,
         };
         if (data.ClassNames.Count > 5) d["test_top5_accuracy"] = test?.Top5;
-        if (data.ClassNames.Count == 2) d["test_auc"] = test?.Auc;
+        if (data.ClassNames.Count == 2)
+        {
+            d["val_auc"] = selected?.ValAuc;
+            d["test_auc"] = test?.Auc;
+        }
         if (test is not null)
         {
             d["test_per_class_accuracy"] = test.PerClassAccuracy;

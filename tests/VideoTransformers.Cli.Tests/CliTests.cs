@@ -130,6 +130,7 @@ public class CliTests
             {
                 eval.RootElement.TryGetProperty("test_accuracy", out _).Should().BeFalse("--subset val reports val_* keys only");
                 eval.RootElement.GetProperty("val_accuracy").GetDouble().Should().BeApproximately(results.RootElement.GetProperty("val_accuracy").GetDouble(), 1e-9);
+                eval.RootElement.GetProperty("val_loss").GetDouble().Should().BeApproximately(results.RootElement.GetProperty("val_loss").GetDouble(), 1e-6);
                 eval.RootElement.GetProperty("val_confusion").EnumerateArray().Sum(r => r.EnumerateArray().Sum(c => c.GetInt64()))
                     .Should().Be(eval.RootElement.GetProperty("videos").GetInt64());
             }
