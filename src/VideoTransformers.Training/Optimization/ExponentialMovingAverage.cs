@@ -27,6 +27,8 @@ public sealed class ExponentialMovingAverage : IDisposable
         ArgumentNullException.ThrowIfNull(model);
         if (!(decay > 0 && decay < 1)) throw new ArgumentOutOfRangeException(nameof(decay), decay, "The EMA decay must be in (0, 1).");
         Decay = decay;
+        // The scope frees the detached views; only the clones, taken out of it, live on.
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, t) in model.state_dict())
             _entries.Add((name, t.detach().clone().DetachFromDisposeScope(), t.dtype.IsFloatingPoint()));
