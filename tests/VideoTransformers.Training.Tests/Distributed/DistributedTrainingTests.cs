@@ -16,13 +16,16 @@ public class DistributedTrainingTests
     // Generous: a hang is what this guards against, not slowness on a loaded 2-core machine.
     private static readonly TimeSpan HangLimit = TimeSpan.FromMinutes(4);
 
-    [SkippableFact]
-    public void A_world_of_one_trains_exactly_like_a_single_process_and_writes_the_run()
+    [SkippableTheory]
+    [InlineData(null)]
+    [InlineData(0.9)]
+    public void A_world_of_one_trains_exactly_like_a_single_process_and_writes_the_run(double? emaDecay)
     {
         RequireGloo();
         var config = new TrainingConfig
         {
             Epochs = 2, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3, WeightDecay = 0.05, GradClipNorm = 0.5, LabelSmoothing = 0.1, Seed = 9,
+            EmaDecay = emaDecay,
         };
         using var dir = new TempDir();
         using var train = TinyTask.Source(10, 4, batchSize: 4, shuffleSeed: 2);
