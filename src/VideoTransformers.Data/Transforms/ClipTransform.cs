@@ -32,6 +32,11 @@ public abstract class ClipTransform
         return shape;
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> unless <paramref name="p"/> is a probability in [0, 1].</summary>
+    /// <returns><paramref name="p"/>.</returns>
+    protected static double CheckProbability(double p, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(p))] string? name = null) =>
+        p is >= 0 and <= 1 ? p : throw new ArgumentOutOfRangeException(name, p, "A probability must be in [0, 1].");
+
     /// <summary>A short description, used in logs.</summary>
     public override string ToString() => GetType().Name;
 }

@@ -63,4 +63,14 @@ public class VolumeTransformTests
         act.Should().Throw<ArgumentException>().WithMessage("*DepthHeight*[4, 1, 8, 8]*");
         RandomRotate90.Rotate(flat, VolumePlane.HeightWidth, 1).shape.Should().Equal(4, 1, 8, 8);
     }
+
+    [Theory]
+    [InlineData(-0.1)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void Every_random_transform_rejects_a_probability_outside_0_to_1_naming_p(double p)
+    {
+        foreach (var make in new Func<ClipTransform>[] { () => new RandomVolumeFlip(p), () => new RandomHorizontalFlip(p), () => new RandomTemporalReversal(p) })
+            make.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("p");
+    }
 }

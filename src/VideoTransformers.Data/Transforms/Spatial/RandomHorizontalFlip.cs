@@ -9,8 +9,7 @@ public sealed class RandomHorizontalFlip : ClipTransform
     /// <param name="p">Probability of flipping, in [0, 1].</param>
     public RandomHorizontalFlip(double p = 0.5)
     {
-        if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "A probability must be in [0, 1].");
-        P = p;
+        P = CheckProbability(p);
     }
 
     /// <summary>Probability of flipping.</summary>

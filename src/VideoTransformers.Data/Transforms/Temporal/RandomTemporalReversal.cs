@@ -18,8 +18,7 @@ public sealed class RandomTemporalReversal : ClipTransform
     /// <param name="p">Probability of reversing, in [0, 1].</param>
     public RandomTemporalReversal(double p = 0.3)
     {
-        if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "A probability must be in [0, 1].");
-        P = p;
+        P = CheckProbability(p);
     }
 
     /// <summary>Probability of reversing.</summary>

@@ -12,8 +12,7 @@ public sealed class RandomVolumeFlip : ClipTransform
     /// <param name="p">Probability of flipping each axis, in [0, 1].</param>
     public RandomVolumeFlip(double p = 0.5)
     {
-        if (p is < 0 or > 1 || double.IsNaN(p)) throw new ArgumentOutOfRangeException(nameof(p), p, "A probability must be in [0, 1].");
-        P = p;
+        P = CheckProbability(p);
     }
 
     /// <summary>Probability of flipping each axis.</summary>
