@@ -53,12 +53,15 @@ public static partial class Commands
     }
 
     /// <summary>Loads a checkpoint written by the trainer, with its model spec from the .json beside it.</summary>
-    public static VideoClassifier LoadModel(string checkpoint)
+    public static VideoClassifier LoadModel(string checkpoint) => LoadModel(checkpoint, out _);
+
+    /// <summary>Loads a checkpoint written by the trainer and returns the .json beside it too (model spec, training configuration).</summary>
+    public static VideoClassifier LoadModel(string checkpoint, out CheckpointInfo info)
     {
         if (!File.Exists(checkpoint)) throw new FileNotFoundException($"Checkpoint '{checkpoint}' does not exist.", checkpoint);
         var json = Path.ChangeExtension(checkpoint, ".json");
         if (!File.Exists(json)) throw new FileNotFoundException($"'{json}' (the model description written next to every checkpoint) is missing.", json);
-        var info = CheckpointInfo.Load(json);
+        info = CheckpointInfo.Load(json);
         var spec = info.Model ?? throw new InvalidDataException($"'{json}' has no model spec.");
         var model = spec.Build();
         Checkpoint.Load(checkpoint, model);
@@ -84,10 +87,10 @@ public static partial class Commands
         if (multiView && dataset is not ("kth" or "ucf101"))
             throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
         set_num_threads(threads);
-        using var model = LoadModel(checkpoint);
+        using var model = LoadModel(checkpoint, out var info);
         using var loggerFactory = Logging.Create(true);
         // The synthetic set is generated from the run's data seed: evaluate on the splits the checkpoint was trained with.
-        var dataSeed = CheckpointInfo.Load(Path.ChangeExtension(checkpoint, ".json")).Training?.DataSeed ?? 0;
+        var dataSeed = info.Training?.DataSeed ?? 0;
         using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
         {
             BatchSize = a.Int("batch-size", 16, 1), Augment = false, Seed = dataSeed, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),

@@ -121,7 +121,7 @@ public static class DataSources
         var layout = KthLayout.Discover(root);
         var seqPath = Path.Combine(root, "00sequences.txt");
         var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
-        if (o.KthSubsequences && !File.Exists(seqPath))
+        if (o.KthSubsequences && sequences is null)
             throw new UsageException($"--subsequences needs {seqPath} (KTH's 00sequences.txt).");
         var sampling = new KthSamplingOptions(UseSubsequences: o.KthSubsequences);
         var cacheDir = Path.Combine(CacheRoot, "kth");

@@ -112,31 +112,18 @@ public static class Checkpoint
     /// from a checkpoint, and returns its state. A plain state dict without the <c>model.</c> prefix loads as a model.
     /// </summary>
     /// <exception cref="InvalidDataException">The checkpoint is of another format, or was written by another optimizer, or lacks optimizer state.</exception>
-    public static CheckpointState Load(string path, nn.Module model, optim.Optimizer? optimizer = null)
+    public static CheckpointState Load(string path, nn.Module model, optim.Optimizer? optimizer = null) =>
+        LoadCore(path, model, optimizer, keepTrainingWeights: false).State;
+
+    /// <summary>
+    /// As <see cref="Load(string, nn.Module, optim.Optimizer?)"/>, reading the file once, and also returns its raw
+    /// training weights (<c>train.</c>, written with a weight average) detached from any dispose scope: the caller
+    /// disposes them. Empty when the checkpoint has none.
+    /// </summary>
+    public static CheckpointState Load(string path, nn.Module model, optim.Optimizer? optimizer, out Dictionary<string, Tensor> trainingWeights)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(model);
-        using var scope = NewDisposeScope();
-        var tensors = load(path, out var metadata);
-        CheckFormat(path, metadata);
-        var prefixed = tensors.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal));
-        var modelState = prefixed
-            ? tensors.Where(kv => kv.Key.StartsWith(ModelPrefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[ModelPrefix.Length..], kv => kv.Value)
-            : tensors;
-        model.load_state_dict(modelState, strict: true);
-        if (optimizer is not null)
-        {
-            if (!metadata.TryGetValue(Keys.OptimizerType, out var type) || !metadata.TryGetValue(Keys.OptimizerScalars, out var scalarsJson))
-                throw new InvalidDataException($"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it exactly.");
-            if (type != optimizer.GetType().Name)
-                throw new InvalidDataException($"Checkpoint '{path}' holds {type} state but the optimizer is {optimizer.GetType().Name}; resume with the same optimizer.");
-            var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson, TrainingJson.Options)
-                          ?? throw new InvalidDataException($"Checkpoint '{path}' has empty optimizer scalars.");
-            var optimTensors = tensors.Where(kv => kv.Key.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key[OptimizerPrefix.Length..], kv => kv.Value);
-            optimizer.load_state_dict(new optim.OptimizerStateDict(optimTensors, scalars));
-        }
-        return ParseState(path, metadata);
+        (var state, trainingWeights) = LoadCore(path, model, optimizer, keepTrainingWeights: true);
+        return state;
     }
 
     /// <summary>
@@ -146,15 +133,45 @@ public static class Checkpoint
     public static Dictionary<string, Tensor> ReadTrainingWeights(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        using var scope = NewDisposeScope();
         var tensors = load(path, out var metadata);
         CheckFormat(path, metadata);
-        var result = new Dictionary<string, Tensor>();
-        foreach (var (key, t) in tensors)
+        return Detached(WithPrefix(tensors, TrainingWeightsPrefix));
+    }
+
+    private static (CheckpointState State, Dictionary<string, Tensor> TrainingWeights) LoadCore(string path, nn.Module model, optim.Optimizer? optimizer,
+        bool keepTrainingWeights)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        var tensors = load(path, out var metadata);
+        CheckFormat(path, metadata);
+        var prefixed = tensors.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal));
+        model.load_state_dict(prefixed ? WithPrefix(tensors, ModelPrefix) : tensors, strict: true);
+        if (optimizer is not null)
         {
-            if (key.StartsWith(TrainingWeightsPrefix, StringComparison.Ordinal)) result[key[TrainingWeightsPrefix.Length..]] = t.DetachFromDisposeScope();
-            else t.Dispose();
+            if (!metadata.TryGetValue(Keys.OptimizerType, out var type) || !metadata.TryGetValue(Keys.OptimizerScalars, out var scalarsJson))
+                throw new InvalidDataException($"Checkpoint '{path}' holds no optimizer state, so training cannot resume from it exactly.");
+            if (type != optimizer.GetType().Name)
+                throw new InvalidDataException($"Checkpoint '{path}' holds {type} state but the optimizer is {optimizer.GetType().Name}; resume with the same optimizer.");
+            var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson, TrainingJson.Options)
+                          ?? throw new InvalidDataException($"Checkpoint '{path}' has empty optimizer scalars.");
+            optimizer.load_state_dict(new optim.OptimizerStateDict(WithPrefix(tensors, OptimizerPrefix), scalars));
         }
-        return result;
+        var state = ParseState(path, metadata);
+        return (state, keepTrainingWeights ? Detached(WithPrefix(tensors, TrainingWeightsPrefix)) : new Dictionary<string, Tensor>());
+    }
+
+    // The entries whose key starts with prefix, under the key without it.
+    private static Dictionary<string, Tensor> WithPrefix(Dictionary<string, Tensor> tensors, string prefix) =>
+        tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+
+    // Takes the tensors out of the current dispose scope, so that they outlive it (the caller disposes them).
+    private static Dictionary<string, Tensor> Detached(Dictionary<string, Tensor> tensors)
+    {
+        foreach (var t in tensors.Values) t.DetachFromDisposeScope();
+        return tensors;
     }
 
     /// <summary>Reads only the state of a checkpoint (the tensors are read and dropped).</summary>

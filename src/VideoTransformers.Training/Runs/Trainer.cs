@@ -113,26 +113,19 @@ public sealed class Trainer : IDisposable
         // values, not the ones stored with the optimizer state (with an unchanged config they are the same).
         var configured = Optimizer.param_groups.Select(g => (g.lr, g.initial_lr, g.weight_decay)).ToArray();
         RawWeightsIn();
-        var state = Checkpoint.Load(checkpointPath, Model, Optimizer);
         // With a weight average the file's model. tensors are the average and train. the raw weights.
-        var raw = Checkpoint.ReadTrainingWeights(checkpointPath);
+        var state = Checkpoint.Load(checkpointPath, Model, Optimizer, out var raw);
         try
         {
-            if (_ema is not null && raw.Count > 0)
+            if (_ema is not null)
             {
-                _ema.Load(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value));
-                Model.load_state_dict(raw, strict: true);
-            }
-            else if (_ema is not null)
-            {
-                _logger.LogWarning("Checkpoint {Path} holds no weight average; the EMA restarts from its weights", checkpointPath);
-                _ema.Load(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value));
+                if (raw.Count == 0)
+                    _logger.LogWarning("Checkpoint {Path} holds no weight average; the EMA restarts from its weights", checkpointPath);
+                _ema.Load(Model.state_dict());
             }
             else if (raw.Count > 0)
-            {
                 _logger.LogWarning("Checkpoint {Path} was trained with a weight average but this configuration has none; training goes on from its raw weights", checkpointPath);
-                Model.load_state_dict(raw, strict: true);
-            }
+            if (raw.Count > 0) Model.load_state_dict(raw, strict: true);
         }
         finally
         {
@@ -274,15 +267,7 @@ public sealed class Trainer : IDisposable
                 var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
                     loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
                 // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
-                _ema?.Swap(Model);
-                try
-                {
-                    val = Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
-                }
-                finally
-                {
-                    _ema?.Swap(Model);
-                }
+                val = WithAverageWeights(() => Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None));
                 lastValidation = val;
             }
 
@@ -392,6 +377,27 @@ public sealed class Trainer : IDisposable
         Optimizer.Dispose();
         _ema?.Dispose();
     }
+
+    // Runs work with the weight average in the model (and the raw weights in the average's tensors), then swaps back.
+    private T WithAverageWeights<T>(Func<T> work)
+    {
+        if (_ema is null) return work();
+        _ema.Swap(Model);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            _ema.Swap(Model);
+        }
+    }
+
+    private void WithAverageWeights(Action work) => WithAverageWeights(() =>
+    {
+        work();
+        return true;
+    });
 
     // Puts the raw training weights back into the model if Fit left the average there.
     private void RawWeightsIn()
@@ -591,20 +597,9 @@ public sealed class Trainer : IDisposable
         // A NaN weight must never replace a good checkpoint.
         CheckFiniteWeights(epoch, globalStep);
         var path = Path.Combine(Options.RunDirectory, name + ".safetensors");
-        if (_ema is null) Checkpoint.Save(path, Model, Optimizer, state);
-        else
-        {
-            // model. gets the average (what eval and predict load), train. the raw weights for an exact resume.
-            _ema.Swap(Model);
-            try
-            {
-                Checkpoint.Save(path, Model, Optimizer, state, trainingWeights: _ema.Tensors);
-            }
-            finally
-            {
-                _ema.Swap(Model);
-            }
-        }
+        // With a weight average, model. gets the average (what eval and predict load) and train. the raw weights,
+        // which sit in the average's tensors while it is swapped in.
+        WithAverageWeights(() => Checkpoint.Save(path, Model, Optimizer, state, trainingWeights: _ema?.Tensors));
         WriteInfo(name, state, status, parameterCount);
     }
 
