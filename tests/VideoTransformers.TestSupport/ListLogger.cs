@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
 
-namespace VideoTransformers.Data.Tests;
+namespace VideoTransformers.TestSupport;
 
 /// <summary>Collects log messages so tests can check what a component reported.</summary>
-internal sealed class ListLogger : ILogger
+public sealed class ListLogger : ILogger
 {
     public List<(LogLevel Level, string Message, Exception? Error)> Entries { get; } = [];
 

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Video;
+using VideoTransformers.TestSupport;
 using Xunit;
 
 namespace VideoTransformers.Data.Tests.Datasets;

@@ -1,6 +1,7 @@
 using FluentAssertions;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Video;
+using VideoTransformers.TestSupport;
 using Xunit;
 
 namespace VideoTransformers.Data.Tests.Video;

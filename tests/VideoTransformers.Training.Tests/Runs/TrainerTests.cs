@@ -4,6 +4,7 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Training.Tests.Support;
+using VideoTransformers.TestSupport;
 using Xunit;
 using static VideoTransformers.Torch.torch;
 
