@@ -3,6 +3,7 @@ using VideoTransformers.Models;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using VideoTransformers.Zoo;
+using FluentAssertions;
 using Xunit;
 using static VideoTransformers.Torch.torch;
 
@@ -33,9 +34,13 @@ public class ModelParityTests(PythonReferenceFixture python)
         yield return ["cnn-lstm", new ModelSpec { Model = "cnn-lstm", Rnn = SmallModels.CnnLstm }];
     }
 
+    /// <summary>Every spec in float32 (at 1e-5) and float64 (at 1e-10, where a gradient that is 0.1% off cannot hide under an absolute tolerance).</summary>
+    public static IEnumerable<object[]> SpecsAndDtypes() =>
+        Specs().SelectMany(s => new[] { new[] { s[0], s[1], ScalarType.Float32 }, new[] { s[0], s[1], ScalarType.Float64 } });
+
     [SkippableTheory]
-    [MemberData(nameof(Specs))]
-    public void Logits_and_gradients_match_pytorch(string name, ModelSpec spec)
+    [MemberData(nameof(SpecsAndDtypes))]
+    public void Logits_and_gradients_match_pytorch(string name, ModelSpec spec, ScalarType dtype)
     {
         manual_seed(name.Length);
         using var model = spec.Build();
@@ -43,14 +48,43 @@ public class ModelParityTests(PythonReferenceFixture python)
         // Random (not zero) values everywhere, so that zero-initialised layers are exercised too.
         using (no_grad())
             foreach (var p in model.parameters()) { using var n = randn(p.shape) * 0.1; p.add_(n); }
+        if (dtype != ScalarType.Float32) model.to(dtype);
         using var scope = NewDisposeScope();
-        var x = randn(new[] { 2L }.Concat(model.SampleShape).ToArray());
+        var x = randn(new[] { 2L }.Concat(model.SampleShape).ToArray()).to(dtype);
         var inputs = new Dictionary<string, Tensor> { ["x"] = x };
-        foreach (var (pname, p) in model.named_parameters()) inputs["p." + pname] = p;
-        var paramNames = inputs.Keys.ToHashSet();
+        foreach (var (pname, p) in model.named_parameters())
+        {
+            p.dtype.Should().Be(dtype, pname);
+            inputs["p." + pname] = p;
+        }
+        var gradNames = inputs.Keys.ToHashSet();
         foreach (var (bname, b) in model.named_buffers()) inputs["b." + bname] = b;
-        python.Check("model_forward", inputs, leaves => new Dictionary<string, Tensor> { ["logits"] = model.forward(leaves["x"]) },
-            new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement }, grad: paramNames, atol: 1e-5, rtol: 1e-5);
+        var (atol, rtol) = TensorAssert.DefaultTolerance(dtype);
+        var compared = python.Check("model_forward", inputs, leaves => new Dictionary<string, Tensor> { ["logits"] = model.forward(leaves["x"]) },
+            new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement }, grad: gradNames, atol: atol, rtol: rtol);
+        // The logits, the input's gradient and every parameter's: none may be skipped as undefined on both sides.
+        compared.Should().Be(1 + gradNames.Count);
+    }
+
+    /// <summary>Every preset, and every small spec above (which covers the variants that no preset uses).</summary>
+    public static IEnumerable<object[]> PresetsAndSpecs() =>
+        ModelZoo.Presets.Select(p => new object[] { p.Key, p.Value() }).Concat(Specs());
+
+    /// <summary>
+    /// A preset's parameter count against the PyTorch reference model's summed parameter sizes, and its FLOP formula
+    /// against the matrix products and convolutions that PyTorch actually runs for one clip (counted at the ATen
+    /// dispatch level in tests/python/cases_models.py, knowing nothing of our formulas).
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(PresetsAndSpecs))]
+    public void Preset_parameter_and_flop_counts_match_an_independent_count(string name, ModelSpec spec)
+    {
+        using var model = spec.Build();
+        using var scope = NewDisposeScope();
+        var counts = python.Run("model_counts", new Dictionary<string, Tensor>(),
+            new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement, sample_shape = model.SampleShape });
+        model.parameter_count().Should().Be(counts["params"].item<long>(), $"the reference {name} model's parameters");
+        model.FlopsPerClip.Should().Be(counts["flops"].item<long>(), $"PyTorch's matrix products and convolutions for one {name} clip");
     }
 
     [SkippableFact]
@@ -67,7 +101,8 @@ public class ModelParityTests(PythonReferenceFixture python)
         foreach (var (pname, p) in model.named_parameters()) inputs["p." + pname] = p;
         python.Check("model_forward", inputs,
             leaves => new Dictionary<string, Tensor> { ["logits"] = ((ActionBert)model).forward(leaves["x"], leaves["lengths"]) },
-            new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement }, grad: ["x"], atol: 1e-5, rtol: 1e-5);
+            new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement }, grad: ["x"], atol: 1e-5, rtol: 1e-5)
+            .Should().Be(2, "the logits and the input's gradient are compared");
     }
 
     [SkippableFact]
@@ -82,8 +117,10 @@ public class ModelParityTests(PythonReferenceFixture python)
         mask.select(2, 0).fill_(1L);
         var inputs = new Dictionary<string, Tensor> { ["x"] = x, ["mask"] = mask };
         foreach (var (pname, p) in attn.named_parameters()) inputs["p." + pname] = p;
+        var grads = inputs.Keys.Where(k => k != "mask").ToList();
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = attn.forward(l["x"], l["mask"]).output },
-            new { kind = "attention", dim = 12, heads = 3, attn_dim = 18 }, grad: inputs.Keys.Where(k => k != "mask").ToList(), atol: 1e-5, rtol: 1e-5);
+            new { kind = "attention", dim = 12, heads = 3, attn_dim = 18 }, grad: grads, atol: 1e-5, rtol: 1e-5)
+            .Should().Be(1 + grads.Count, "the output, the input's gradient and every parameter's are compared");
     }
 
     [SkippableTheory]
@@ -98,7 +135,8 @@ public class ModelParityTests(PythonReferenceFixture python)
         var inputs = new Dictionary<string, Tensor> { ["x"] = randn(2, 7, 16) };
         foreach (var (pname, p) in block.named_parameters()) inputs["p." + pname] = p;
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = block.forward(l["x"]) },
-            new { kind = "block", dim = 16, heads = 4, mlp = 32, attn_dim = 24, pre_norm = preNorm }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5);
+            new { kind = "block", dim = 16, heads = 4, mlp = 32, attn_dim = 24, pre_norm = preNorm }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5)
+            .Should().Be(1 + inputs.Count, "the output, the input's gradient and every parameter's are compared");
     }
 
     [SkippableFact]
@@ -111,6 +149,7 @@ public class ModelParityTests(PythonReferenceFixture python)
         var inputs = new Dictionary<string, Tensor> { ["x"] = randn(2, 3, 3, 16, 24) };
         foreach (var (pname, p) in embed.named_parameters()) inputs["p." + pname] = p;
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = embed.forward(patchify.forward(l["x"])) },
-            new { kind = "patch_embedding", patch_dim = 192, dim = 20, patch = 8 }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5);
+            new { kind = "patch_embedding", patch_dim = 192, dim = 20, patch = 8 }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5)
+            .Should().Be(1 + inputs.Count, "the output, the input's gradient and every parameter's are compared");
     }
 }

@@ -80,10 +80,41 @@ public class PythonReferenceTests(PythonReferenceFixture py)
         var x = tensor(new double[] { 1, 2, 3 });
         var g = tensor(new double[] { 1, 10, 100 });
         // echo returns clones of its inputs, so d(x)/dx applied to g is g itself; "y" does not depend on "x".
-        var r = py.Run("echo", new Dictionary<string, Tensor> { ["x"] = x, ["y"] = x * 2.0, [PythonReference.GradOutPrefix + "x"] = g }, null, ["x", "y"]);
+        var gy = tensor(new double[] { -1, 0.5, 4 });
+        var r = py.Run("echo", new Dictionary<string, Tensor>
+        {
+            ["x"] = x, ["y"] = x * 2.0, [PythonReference.GradOutPrefix + "x"] = g, [PythonReference.GradOutPrefix + "y"] = gy,
+        }, null, ["x", "y"]);
         TensorAssert.Equal(r["grad:x:x"], g);
+        TensorAssert.Equal(r["grad:y:y"], gy);
         r.Should().NotContainKey("grad:x:y");
-        r.Keys.Should().BeEquivalentTo(["x", "y", "grad:x:x"]);
+        r.Should().NotContainKey("grad:y:x");
+        r.Keys.Should().BeEquivalentTo(["x", "y", "grad:x:x", "grad:y:y"]);
+    }
+
+    [SkippableFact]
+    public void An_output_that_requires_grad_in_pytorch_but_was_sent_no_upstream_gradient_fails()
+    {
+        PythonReference.RequirePython();
+        using var scope = NewDisposeScope();
+        var x = tensor(new double[] { 1, 2, 3 });
+        // Gradients are asked for x, so PyTorch's echo of x requires grad; a caller that sends no upstream gradient
+        // for it is one whose own output lost its graph.
+        var act = () => py.Run("echo", new Dictionary<string, Tensor> { ["x"] = x }, null, ["x"]);
+        act.Should().Throw<PythonReferenceException>().Which.Message.Should().Contain("['x'] require grad");
+    }
+
+    [SkippableFact]
+    public void Parity_check_fails_when_our_output_was_detached()
+    {
+        PythonReference.RequirePython();
+        using var scope = NewDisposeScope();
+        var inputs = new Dictionary<string, Tensor> { ["a"] = tensor(new float[] { 1, 2 }) };
+        // Equal values, but the graph is cut: comparing values alone would pass.
+        var act = () => py.Check("echo", inputs, t => new Dictionary<string, Tensor> { ["a"] = t["a"].detach().clone() }, grad: ["a"]);
+        act.Should().Throw<PythonReferenceException>().Which.Message.Should().Contain("do not require grad");
+        py.Check("echo", inputs, t => new Dictionary<string, Tensor> { ["a"] = t["a"] * 1.0 }, grad: ["a"])
+            .Should().Be(2, "one value and one gradient are compared");
     }
 
     [SkippableFact]

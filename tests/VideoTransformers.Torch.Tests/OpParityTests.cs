@@ -1,3 +1,4 @@
+using FluentAssertions;
 using VideoTransformers.TestSupport;
 using Xunit;
 using static VideoTransformers.Torch.torch;
@@ -38,7 +39,8 @@ public class OpParityTests(PythonReferenceFixture py)
             ["linspace"] = linspace(0, 1, 5),
             ["eye"] = eye(3),
         };
-        py.Check("creation", new Dictionary<string, Tensor>(), _ => ours, atol: 0, rtol: 0);
+        py.Check("creation", new Dictionary<string, Tensor>(), _ => ours, atol: 0, rtol: 0)
+            .Should().Be(17, "17 values and no gradients are compared");
     }
 
     [SkippableTheory]
@@ -86,7 +88,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["index_select"] = x.index_select(1, t["idx"]),
                 ["flip"] = x.flip(0, 2),
             };
-        }, grad: ["x", "y", "z", "s"]);
+        }, grad: ["x", "y", "z", "s"])
+            .Should().Be(52, "24 values and 28 gradients are compared");
     }
 
     [SkippableTheory]
@@ -144,7 +147,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["i_mul_f"] = i * 2.5,
                 ["i_div_f"] = i / 2.0,
             };
-        }, grad: ["x", "p", "c"]);
+        }, grad: ["x", "p", "c"])
+            .Should().Be(75, "35 values and 40 gradients are compared");
     }
 
     [SkippableTheory]
@@ -179,7 +183,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["clamp_min"] = x.clamp(min: -0.2),
                 ["clamp_max"] = x.clamp(max: 0.3),
             };
-        }, grad: ["x", "y"]);
+        }, grad: ["x", "y"])
+            .Should().Be(27, "20 values and 7 gradients are compared");
     }
 
     [SkippableTheory]
@@ -219,7 +224,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["topk_low"] = lowV, ["topk_low_idx"] = lowI,
                 ["i_sum"] = t["i"].sum(),
             };
-        }, grad: ["x"]);
+        }, grad: ["x"])
+            .Should().Be(30, "19 values and 11 gradients are compared");
     }
 
     [SkippableTheory]
@@ -254,7 +260,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["linear"] = F.linear(a, t["W"], t["bias"]),
                 ["linear_nobias"] = F.linear(m, t["W"]),
             };
-        }, grad: ["m", "n", "v", "A", "B", "W", "bias"]);
+        }, grad: ["m", "n", "v", "A", "B", "W", "bias"])
+            .Should().Be(28, "9 values and 19 gradients are compared");
     }
 
     private sealed record ConvArgs(long[] stride, long[] padding, long[] dilation, long groups);
@@ -283,7 +290,8 @@ public class OpParityTests(PythonReferenceFixture py)
             ["conv2d"] = F.conv2d(t["x2"], t["w2"], t["b2"], c2.stride, c2.padding, c2.dilation, c2.groups),
             ["conv2d_plain"] = F.conv2d(t["x2"], t["w2p"]),
             ["conv3d"] = F.conv3d(t["x3"], t["w3"], t["b3"], c3.stride, c3.padding, c3.dilation, c3.groups),
-        }, args: new { conv2d = c2, conv3d = c3 }, grad: ["x2", "w2", "b2", "w2p", "x3", "w3", "b3"]);
+        }, args: new { conv2d = c2, conv3d = c3 }, grad: ["x2", "w2", "b2", "w2p", "x3", "w3", "b3"])
+            .Should().Be(11, "3 values and 8 gradients are compared");
     }
 
     [SkippableTheory]
@@ -320,7 +328,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["dropout_p0"] = F.dropout(x, 0.0, training: true),
                 ["dropout_eval"] = F.dropout(x, 0.5, training: false),
             };
-        }, grad: ["x", "x3", "ln_w", "ln_b", "ln2_w", "ln2_b"]);
+        }, grad: ["x", "x3", "ln_w", "ln_b", "ln2_w", "ln2_b"])
+            .Should().Be(28, "12 values and 16 gradients are compared");
     }
 
     private sealed record CrossEntropyVariant(string name, string input, string target, bool weighted, string reduction, long ignore_index, double label_smoothing);
@@ -356,7 +365,8 @@ public class OpParityTests(PythonReferenceFixture py)
         py.Check("cross_entropy", inputs, t => variants.ToDictionary(v => v.name, v => F.cross_entropy(
             t[v.input], t[v.target], v.weighted ? t["weight"] : null,
             v.reduction switch { "mean" => nn.Reduction.Mean, "sum" => nn.Reduction.Sum, _ => nn.Reduction.None },
-            v.ignore_index, v.label_smoothing)), args: new { variants }, grad: ["logits", "logits_k"]);
+            v.ignore_index, v.label_smoothing)), args: new { variants }, grad: ["logits", "logits_k"])
+            .Should().Be(18, "9 values and 9 gradients are compared");
     }
 
     [SkippableTheory]
@@ -382,7 +392,8 @@ public class OpParityTests(PythonReferenceFixture py)
             var (output, h, c) = lstm.forward(t["x"], t["h0"], t["c0"]);
             return new Dictionary<string, Tensor> { ["output"] = output, ["h_n"] = h, ["c_n"] = c };
         }, args: new { input_size = 4, hidden_size = 3, num_layers = 2, batch_first = true, bidirectional = true },
-           grad: inputs.Keys.ToList());
+           grad: inputs.Keys.ToList())
+            .Should().Be(60, "3 values and 57 gradients are compared");
     }
 
     private sealed record InterpolateVariant(string name, string input, long[] size, string mode, bool align_corners);
@@ -417,7 +428,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 "nearest" => nn.InterpolationMode.Nearest,
                 "bilinear" => nn.InterpolationMode.Bilinear,
                 _ => nn.InterpolationMode.Trilinear,
-            }, v.align_corners)), args: new { variants }, grad: ["x4", "x5"]);
+            }, v.align_corners)), args: new { variants }, grad: ["x4", "x5"])
+            .Should().Be(18, "9 values and 9 gradients are compared");
     }
 
     private sealed record GridVariant(string name, string theta, string input, long[] size, string mode, string padding, bool align_corners);
@@ -464,6 +476,7 @@ public class OpParityTests(PythonReferenceFixture py)
                     }, v.align_corners);
             }
             return outputs;
-        }, args: new { variants }, grad: ["theta2", "x", "theta3", "x3"]);
+        }, args: new { variants }, grad: ["theta2", "x", "theta3", "x3"])
+            .Should().Be(30, "12 values and 18 gradients are compared");
     }
 }

@@ -12,6 +12,9 @@ Protocol: one JSON object per line on stdin, one JSON line per request on stdout
              output that has one and every input listed in "grad", the server writes
              "grad:<output>:<input>" = d<output>/d<input> applied to that upstream gradient (omitted
              when the output does not depend on the input), computed with torch.autograd.grad.
+             When "grad" is non-empty, every output that requires grad here must have an upstream
+             gradient, and every output that has one must require grad: otherwise the request fails,
+             so that a caller whose output lost its graph cannot pass on values alone.
   reply      {"ok": true, "outputs": [names written]} after writing the output file, or
              {"ok": false, "error": "<traceback>"}; the server keeps serving after an error.
 
@@ -91,6 +94,15 @@ def handle(request):
         raise TypeError(f"case {name!r} returned {type(outputs).__name__}, not a dict of tensors")
 
     result = {key: value for key, value in outputs.items()}
+    if grad_inputs:
+        # An output that carries gradients here but was sent no upstream gradient is one the caller could not
+        # differentiate: its value may match while its graph was cut (a stray detach). Say so rather than
+        # silently comparing values alone.
+        undifferentiated = sorted(k for k, v in outputs.items()
+                                  if isinstance(v, torch.Tensor) and v.requires_grad and k not in upstream)
+        if undifferentiated:
+            raise ValueError(f"outputs {undifferentiated} require grad in PyTorch's case {name!r}, but no upstream "
+                             "gradient was sent for them: the caller's outputs do not require grad (detached?)")
     for out_name, g in upstream.items():
         if out_name not in outputs:
             raise KeyError(f"upstream gradient given for {out_name!r}, which case {name!r} does not output")

@@ -45,9 +45,28 @@ public class MetricsAccumulatorTests
         report.Top1.Should().Be(0.25);
         report.Top5.Should().Be(0.75);
         report.Auc.Should().BeNull();
-        var expectedMacro = ClassificationMetrics.MacroOneVsRestAuc(ClassificationMetrics.Softmax(scores, 6), labels, 6);
-        report.MacroAuc.Should().Be(expectedMacro);
-        report.MacroAuc.Should().BeInRange(0, 1);
+        // By hand: every row holds the same six scores, so a class's probability falls with its rank in the row.
+        // Class 0 (positive row 0, rank 0; negatives at ranks 5, 5, 4): AUC 1. Class 1 (positives at ranks 4 and 5;
+        // negatives at 1 and 0): AUC 0. Class 3 (positive at rank 2; negatives at ranks 3, 2, 1): (1 + ½ + 0) / 3.
+        // Classes 2, 4 and 5 have no positive and are left out of the mean.
+        report.MacroAuc.Should().BeApproximately((1 + 0 + 0.5) / 3, 1e-12);
+    }
+
+    [Fact]
+    public void Macro_auc_matches_a_hand_computed_value_with_a_tie()
+    {
+        float[] probabilities =
+        [
+            0.7f, 0.2f, 0.1f,   // label 0
+            0.2f, 0.4f, 0.4f,   // label 1
+            0.5f, 0.1f, 0.4f,   // label 2
+            0.4f, 0.3f, 0.3f,   // label 0
+        ];
+        long[] labels = [0, 1, 2, 0];
+        // Class 0: positives 0.7 and 0.4 against negatives 0.2 and 0.5 win 3 of 4 pairs. Class 1: 0.4 beats 0.2, 0.1
+        // and 0.3. Class 2: 0.4 beats 0.1 and 0.3 and ties 0.4 (a tie counts one half): 2.5 of 3.
+        ClassificationMetrics.MacroOneVsRestAuc(probabilities, labels, 3).Should().BeApproximately((0.75 + 1 + 2.5 / 3) / 3, 1e-12);
+        ClassificationMetrics.RocAuc([0.7, 0.2, 0.5, 0.4], [1, 0, 0, 1]).Should().BeApproximately(0.75, 1e-12);
     }
 
     [Fact]
