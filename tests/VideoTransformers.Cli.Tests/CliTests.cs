@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using FluentAssertions;
+using VideoTransformers.Models;
+using VideoTransformers.Training.Checkpoints;
+using VideoTransformers.Zoo;
 using VideoTransformers.TestSupport;
 using Xunit;
 
@@ -231,9 +234,28 @@ public class CliTests
     [Fact]
     public void Predict_on_a_missing_video_fails_with_the_file_name()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-missing");
-        var (code, _, stderr) = Vt("predict", "--checkpoint", Path.Combine(dir, "best.safetensors"), "/nonexistent/video.avi");
-        code.Should().Be(1);
-        stderr.Should().Contain("best.safetensors");
+        // A real, loadable checkpoint (weights and the .json beside them), so that predict gets past the model and
+        // reaches the video: the error must then be the video's, not the checkpoint's.
+        var dir = Directory.CreateTempSubdirectory("vt-cli-missing").FullName;
+        try
+        {
+            var spec = new ModelSpec
+            {
+                Model = "frame-vit",
+                FrameViT = new FrameViTConfig { ImageHeight = 32, ImageWidth = 32, Frames = 4, PatchSize = 16, TokenDim = 16, AttnDim = 16, Heads = 2, MlpDim = 32, Layers = 1, Classes = 3 },
+            };
+            var ckpt = Path.Combine(dir, "best.safetensors");
+            using (var model = spec.Build())
+                Checkpoint.Save(ckpt, model, null, new CheckpointState());
+            new CheckpointInfo { Kind = "best", Tensors = "best.safetensors", Model = spec }.Save(Path.Combine(dir, "best.json"));
+            var video = Path.Combine(dir, "no-such-video.avi");
+
+            var (code, stdout, stderr) = Vt("predict", "--checkpoint", ckpt, video);
+            code.Should().Be(1, stderr);
+            stderr.Should().Contain(video);
+            stderr.Should().NotContain("Checkpoint '", "the checkpoint loaded");
+            stdout.Should().BeEmpty();
+        }
+        finally { Directory.Delete(dir, true); }
     }
 }

@@ -87,6 +87,38 @@ public class ModelParityTests(PythonReferenceFixture python)
         model.FlopsPerClip.Should().Be(counts["flops"].item<long>(), $"PyTorch's matrix products and convolutions for one {name} clip");
     }
 
+    /// <summary>
+    /// Resized positional embeddings (2-D grid, 1-D sequence, time axis) against F.interpolate, and the sinusoidal
+    /// tables against the sin/cos formula, all computed in tests/python from the same weights.
+    /// </summary>
+    [SkippableFact]
+    public void Positional_embedding_resizing_and_sinusoidal_tables_match_pytorch_and_the_formula()
+    {
+        manual_seed(12);
+        using var pe = new LearnedPositionalEmbedding(1 + 4 * 4, 8, 1, (4, 4));
+        using var st = new SpaceTimePositionalEmbedding(4, 9, 8);
+        using var scope = NewDisposeScope();
+        var weight = pe.named_parameters().Single(p => p.name == "weight").parameter;
+        var time = st.named_parameters().Single(p => p.name == "time").parameter;
+        var space = st.named_parameters().Single(p => p.name == "space").parameter;
+        using (no_grad())
+        {
+            // Distinct, non-smooth values, so that any wrong sampling position shows.
+            weight.copy_(randn(weight.shape));
+            time.copy_(randn(time.shape));
+        }
+        var expected = python.Run("positional_embeddings", new Dictionary<string, Tensor> { ["weight"] = weight.detach(), ["time"] = time.detach() },
+            new { prefix = 1, grid0 = new[] { 4, 4 }, grid1 = new[] { 6, 5 }, length1 = 10, frames1 = 7, table1d = new[] { 5, 8 }, table3d = new[] { 2, 3, 4, 12 } });
+        using var _ = no_grad();
+        TensorAssert.Close(pe.Resized(1 + 6 * 5, (6, 5)), expected["grid"], "grid 4x4 -> 6x5");
+        TensorAssert.Close(pe.Resized(1 + 10), expected["sequence"], "sequence 16 -> 10");
+        TensorAssert.Close(pe.Resized(17), weight, "unchanged length");
+        var tokens = zeros(1, 7, 9, 8);
+        TensorAssert.Close(st.forward(tokens) - space, expected["time"].expand(1, 7, 9, 8), "time 4 -> 7");
+        TensorAssert.Close(SinusoidalPositionalEncoding.Table1D(5, 8), expected["table1d"], "Table1D(5, 8)");
+        TensorAssert.Close(SinusoidalPositionalEncoding.Table3D(2, 3, 4, 12), expected["table3d"], "Table3D(2, 3, 4, 12)");
+    }
+
     [SkippableFact]
     public void ActionBert_with_padding_mask_matches_pytorch()
     {

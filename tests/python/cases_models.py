@@ -102,3 +102,45 @@ def model_counts(t, a):
         model(x)
     print(f"model_counts: {counter.ops}")
     return {"params": torch.tensor(params, dtype=torch.int64), "flops": torch.tensor(counter.flops, dtype=torch.int64)}
+
+
+@case("positional_embeddings")
+def positional_embeddings(t, a):
+    """What the positional-embedding resizing and the sinusoidal tables should give, from F.interpolate and the
+    sin/cos formula of Vaswani et al. (channel 2i: sin(p / T^(2i/d)), channel 2i+1: cos of the same angle)."""
+    import torch.nn.functional as F
+
+    w, prefix = t["weight"], a["prefix"]
+    (h0, w0), (h1, w1) = a["grid0"], a["grid1"]
+    dim = w.shape[-1]
+    head, rest = w[:, :prefix], w[:, prefix:]
+    img = rest.reshape(1, h0, w0, dim).permute(0, 3, 1, 2)
+    grid = F.interpolate(img, size=(h1, w1), mode="bilinear", align_corners=False).permute(0, 2, 3, 1).reshape(1, h1 * w1, dim)
+    seq = F.interpolate(rest.transpose(1, 2), size=a["length1"], mode="linear", align_corners=False).transpose(1, 2)
+    time = t["time"]  # [1, T0, 1, D]
+    t0 = time.shape[1]
+    time1 = F.interpolate(time.reshape(1, t0, dim).transpose(1, 2), size=a["frames1"], mode="linear",
+                          align_corners=False).transpose(1, 2).reshape(1, a["frames1"], 1, dim)
+
+    def table1d(length, d, temperature=10000.0):
+        p = torch.arange(length, dtype=torch.float64)[:, None]
+        i = torch.arange(d // 2, dtype=torch.float64)[None, :]
+        angle = p / temperature ** (2 * i / d)
+        out = torch.empty(length, d, dtype=torch.float64)
+        out[:, 0::2], out[:, 1::2] = torch.sin(angle), torch.cos(angle)
+        return out
+
+    n, d1 = a["table1d"]
+    tt, th, tw, d3 = a["table3d"]
+    part = d3 // 3 // 2 * 2
+    dt = d3 - 2 * part
+    et = table1d(tt, dt)[:, None, None, :].expand(tt, th, tw, dt)
+    eh = table1d(th, part)[None, :, None, :].expand(tt, th, tw, part)
+    ew = table1d(tw, part)[None, None, :, :].expand(tt, th, tw, part)
+    return {
+        "grid": torch.cat([head, grid], 1),
+        "sequence": torch.cat([head, seq], 1),
+        "time": time1,
+        "table1d": table1d(n, d1).float(),
+        "table3d": torch.cat([et, eh, ew], 3).reshape(tt * th * tw, d3).float(),
+    }

@@ -114,13 +114,42 @@ public class MedMnist3DTests
     }
 
     [SkippableFact]
-    public void The_64_cube_fast_path_has_the_volume_layout()
+    public void The_64_cube_fast_path_matches_numpy_voxel_by_voxel()
     {
-        var val = MedMnist3D.Load(SharedData.Require("medmnist3d/adrenalmnist3d_64.npz")).Validation;
-        using var scope = NewDisposeScope();
-        var (images, labels) = val.ToTensors();
-        images.shape.Should().Equal(98, 64, 1, 64, 64);
-        labels.shape.Should().Equal(98);
+        var path = SharedData.Require("medmnist3d/adrenalmnist3d_64.npz");
+        // numpy writes the validation volumes (N, D, H, W) and labels as raw C-order bytes: an independent reader.
+        var dir = Directory.CreateTempSubdirectory("vt-medmnist64").FullName;
+        try
+        {
+            var raw = Path.Combine(dir, "val_images.u8");
+            var rawLabels = Path.Combine(dir, "val_labels.u8");
+            PythonNumpy.Run("-c", "import sys, numpy as np\n" +
+                                  "d = np.load(sys.argv[1])\n" +
+                                  "v = np.ascontiguousarray(d['val_images'])\n" +
+                                  "assert v.shape == (98, 64, 64, 64) and v.dtype == np.uint8, (v.shape, v.dtype)\n" +
+                                  "v.tofile(sys.argv[2]); d['val_labels'].astype(np.uint8).reshape(-1).tofile(sys.argv[3])\n",
+                path, raw, rawLabels);
+            var expected = File.ReadAllBytes(raw);
+            var expectedLabels = File.ReadAllBytes(rawLabels);
+
+            var val = MedMnist3D.Load(path).Validation;
+            using var scope = NewDisposeScope();
+            var (images, labels) = val.ToTensors();
+            images.shape.Should().Equal(98, 64, 1, 64, 64);
+            // [N, D, 1, H, W] float in [0, 1] back to bytes, in the layout numpy wrote: a D/H/W swap moves voxels.
+            var actual = images.mul(255.0).round().to(VideoTransformers.Torch.ScalarType.Byte).reshape(98, 64, 64, 64).contiguous().data<byte>().ToArray();
+            var mismatches = 0;
+            var first = -1;
+            for (var i = 0; i < expected.Length; i++)
+                if (actual[i] != expected[i]) { mismatches++; if (first < 0) first = i; }
+            mismatches.Should().Be(0, $"every voxel matches numpy (first mismatch at flat index {first})");
+            labels.data<long>().ToArray().Should().Equal(expectedLabels.Select(b => (long)b));
+            // The volume really is anisotropic in content, so the comparison above can tell the axes apart.
+            var v = images.select(0, 0).squeeze(1);
+            v.equal(v.transpose(1, 2)).Should().BeFalse();
+            v.equal(v.transpose(0, 1)).Should().BeFalse();
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Theory]
