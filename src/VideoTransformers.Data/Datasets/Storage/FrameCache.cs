@@ -164,8 +164,8 @@ public sealed class FrameCache : IDisposable
                 for (int i = 0; i < sources.Count; i++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    using var reader = VideoReader.Open(sources[i]);
-                    var frames = options.DecodeFrom(reader);
+                    using var reader = VideoReader.Open(sources[i], cancellationToken: ct);
+                    var frames = options.DecodeFrom(reader, ct);
                     fs.Write(frames.Data);
                     entries.Add(new FrameCacheEntry(reader.FilePath, offset, frames.Frames, frames.Height, frames.Width, frames.Channels, reader.Fps));
                     offset += frames.Data.Length;
