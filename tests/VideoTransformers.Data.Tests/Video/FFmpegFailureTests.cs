@@ -10,7 +10,8 @@ namespace VideoTransformers.Data.Tests.Video;
 /// </summary>
 public class FFmpegFailureTests
 {
-    private static readonly string Clip = TestFiles.Clips("kinetics", "*.mp4")[0];
+    // A property, not a field: without the shared data the test is skipped rather than failing in a type initializer.
+    private static string Clip => TestFiles.Clips("kinetics", "*.mp4")[0];
 
     [SkippableFact]
     public void A_missing_ffprobe_or_ffmpeg_says_what_to_install_on_each_os()
