@@ -8,6 +8,7 @@ const string Usage = """
       vt train     train a model on a dataset (see vt train --help)
       vt eval      evaluate a checkpoint (multi-view: --clips N --crops 1|3)
       vt predict   top-5 classes of one video
+      vt info      frames, fps, size and codec of videos, as JSON (ffprobe)
       vt bench     time training or inference steps of a preset
       vt models    list the presets with parameters and FLOPs
       vt demo      the main job: FrameViT vs ViViT on the synthetic motion set
@@ -28,6 +29,7 @@ try
     return command switch
     {
         "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
+        "info" => InfoCommand.Run(rest),
         "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };
@@ -43,6 +45,11 @@ catch (VideoTransformers.Training.Configuration.ConfigException e)
     // A bad config file is a usage error: say which file, line and key, without a stack trace.
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
+}
+catch (VideoTransformers.Data.Video.FFmpegNotFoundException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
 }
 catch (UsageException e)
 {

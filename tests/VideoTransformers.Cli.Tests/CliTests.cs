@@ -33,6 +33,7 @@ public class CliTests
     [InlineData("bench")]
     [InlineData("models")]
     [InlineData("demo")]
+    [InlineData("info")]
     public void Help_works_on_every_command(string command)
     {
         var (code, stdout, _) = Vt(command, "--help");
@@ -257,5 +258,30 @@ public class CliTests
             stdout.Should().BeEmpty();
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [SkippableFact]
+    public void Info_prints_one_json_object_per_video_and_reports_bad_files_without_hiding_the_others()
+    {
+        var kth = SharedData.Require("kth/person01_handclapping_d1_uncomp.avi");
+        var hmdb = SharedData.Require("hmdb51/RATRACE_wave_f_nm_np1_fr_goo_37.avi");
+        var kinetics = SharedData.Require("kinetics/R6llTwEh07w.mp4");
+        var missing = Path.Combine(Path.GetTempPath(), "vt-info-missing-" + Guid.NewGuid().ToString("N") + ".avi");
+        var (code, stdout, stderr) = Vt("info", kth, missing, hmdb, kinetics);
+        code.Should().Be(1, "one file is missing");
+        stderr.Should().Contain(missing);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3);
+        var docs = lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        docs.Select(d => d.GetProperty("file").GetString()).Should().Equal(kth, hmdb, kinetics);
+        (docs[0].GetProperty("frames").GetInt32(), docs[0].GetProperty("fps").GetDouble(), docs[0].GetProperty("width").GetInt32(),
+            docs[0].GetProperty("height").GetInt32(), docs[0].GetProperty("codec").GetString()).Should().Be((378, 25.0, 160, 120, "mpeg4"));
+        // 73 packets, one of them a 1-byte "frame skipped" placeholder.
+        docs[1].GetProperty("frames").GetInt32().Should().Be(72);
+        (docs[2].GetProperty("frames").GetInt32(), docs[2].GetProperty("codec").GetString(), docs[2].GetProperty("width").GetInt32()).Should().Be((303, "h264", 340));
+
+        (code, _, stderr) = Vt("info");
+        code.Should().Be(2);
+        stderr.Should().Contain("Expected at least one video");
     }
 }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace VideoTransformers.Data.Video;
 
 /// <summary>
-/// Decodes many files with the same options, optionally in parallel (one decoder per file, each
-/// single-threaded), and either fails on the first bad file or logs and skips it.
+/// Decodes many files with the same options, optionally in parallel (one single-threaded ffmpeg child per file),
+/// and either fails on the first bad file or logs and skips it. A missing ffmpeg
+/// (<see cref="FFmpegNotFoundException"/>) and cancellation are never skipped.
 /// </summary>
 public sealed class VideoBatchDecoder
 {
@@ -13,6 +14,7 @@ public sealed class VideoBatchDecoder
     private readonly bool _skipBadFiles;
     private readonly int _parallelism;
     private readonly ILogger _logger;
+    private readonly FFmpegTools _tools;
 
     /// <summary>Creates a batch decoder.</summary>
     /// <param name="options">What to decode from each file.</param>
@@ -20,7 +22,9 @@ public sealed class VideoBatchDecoder
     /// reported in <see cref="VideoBatchResult.Skipped"/>; when false its exception propagates.</param>
     /// <param name="maxDegreeOfParallelism">Files decoded at once; 1 decodes sequentially.</param>
     /// <param name="logger">Receives skip warnings.</param>
-    public VideoBatchDecoder(VideoDecodeOptions options, bool skipBadFiles = false, int maxDegreeOfParallelism = 1, ILogger? logger = null)
+    /// <param name="tools">Where ffmpeg and ffprobe are; <see cref="FFmpegTools.Default"/> when null.</param>
+    public VideoBatchDecoder(VideoDecodeOptions options, bool skipBadFiles = false, int maxDegreeOfParallelism = 1, ILogger? logger = null,
+        FFmpegTools? tools = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);
@@ -28,6 +32,7 @@ public sealed class VideoBatchDecoder
         _skipBadFiles = skipBadFiles;
         _parallelism = maxDegreeOfParallelism;
         _logger = logger ?? NullLogger.Instance;
+        _tools = tools ?? FFmpegTools.Default;
     }
 
     /// <summary>Decodes every file of <paramref name="paths"/>.</summary>
@@ -42,7 +47,7 @@ public sealed class VideoBatchDecoder
         {
             Parallel.For(0, paths.Count, po, (i, state) =>
             {
-                results[i] = DecodeOne(i, paths[i]);
+                results[i] = DecodeOne(i, paths[i], cancellationToken);
                 progress?.Report((Interlocked.Increment(ref done), paths.Count));
             });
         }
@@ -55,12 +60,12 @@ public sealed class VideoBatchDecoder
         return new VideoBatchResult(results.OfType<DecodedVideo>().ToList(), results.OfType<SkippedVideo>().ToList());
     }
 
-    private object DecodeOne(int index, string path)
+    private object DecodeOne(int index, string path, CancellationToken cancellationToken)
     {
         try
         {
-            using var reader = VideoReader.Open(path);
-            return new DecodedVideo(index, reader.FilePath, _options.DecodeFrom(reader), reader.Fps);
+            using var reader = VideoReader.Open(path, _tools, cancellationToken);
+            return new DecodedVideo(index, reader.FilePath, _options.DecodeFrom(reader, cancellationToken), reader.Fps);
         }
         catch (IOException ex) when (_skipBadFiles)
         {

@@ -10,10 +10,10 @@ namespace VideoTransformers.Data.Video;
 public sealed record VideoDecodeOptions(int Width, int Height, PixelFormat Format, int Start = 0, int Count = -1, int Step = 1)
 {
     /// <summary>Decodes <paramref name="reader"/> with these options.</summary>
-    public VideoFrames DecodeFrom(VideoReader reader)
+    public VideoFrames DecodeFrom(VideoReader reader, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return reader.Decode(Start, Count, Step, Width, Height, Format);
+        return reader.Decode(Start, Count, Step, Width, Height, Format, cancellationToken);
     }
 
     /// <summary>A stable text form, used in cache keys.</summary>

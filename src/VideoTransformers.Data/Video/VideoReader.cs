@@ -1,67 +1,81 @@
 namespace VideoTransformers.Data.Video;
 
 /// <summary>
-/// Reads frames of one video file through the native FFmpeg decoder, in process.
+/// Reads frames of one video file with FFmpeg's own tools: <c>ffprobe</c> for the metadata at
+/// <see cref="Open"/>, and one <c>ffmpeg</c> child per <see cref="Decode"/> that pipes raw frames back.
 /// </summary>
 /// <remarks>
-/// <para>Frame <c>i</c> is the i-th picture the decoder outputs. Decoding is sequential: requests whose
-/// start lies at or after the previous request's end continue without re-reading, and a request for an
-/// earlier frame restarts from the beginning of the file. Read frames in increasing order where possible.</para>
+/// <para>Frame <c>i</c> is the i-th picture the decoder outputs. Every decode reads the file from its start (the
+/// frames before the first wanted one are decoded and dropped by ffmpeg), so ask for all the frames you need in
+/// one call: <see cref="DecodeIndices"/> takes any set of frames in one ffmpeg run.</para>
 /// <para><see cref="Open"/> fails with <see cref="VideoDecodeException"/> for unreadable, unrecognised or
-/// truncated files (truncation is detected when the container declares more frames than it holds, or its
-/// last packet is cut short). When decoding fails half way, <see cref="Decode"/> throws and returns no
-/// frames; the message says how many frames were decoded before the failure.</para>
-/// <para>An instance is not thread-safe; use one reader per thread.</para>
+/// truncated files (truncation is detected when the container declares more frames than it holds). When
+/// decoding fails half way, or delivers fewer frames than the file holds, <see cref="Decode"/> throws and
+/// returns no frames; the message names the file and gives FFmpeg's reason. If ffmpeg or ffprobe cannot be
+/// started, <see cref="FFmpegNotFoundException"/> says what to install.</para>
+/// <para>Cancelling a decode, disposing the reader during one, or <see cref="FFmpegTools.IdleTimeout"/> passing
+/// without output kills the ffmpeg child. An instance is not thread-safe, except that <see cref="Dispose"/> may
+/// be called from another thread to stop a running decode.</para>
 /// </remarks>
 public sealed class VideoReader : IDisposable
 {
-    private readonly VideoHandle _handle;
+    private readonly FFmpegTools _tools;
+    private readonly CancellationTokenSource _disposed = new();
 
-    private VideoReader(string path, VideoHandle handle)
+    private VideoReader(VideoInfo info, FFmpegTools tools)
     {
-        FilePath = path;
-        _handle = handle;
-        Check(VideoNative.Info(_handle, out _, out var fps, out var width, out var height, out var duration));
-        Fps = fps;
-        Width = width;
-        Height = height;
-        Duration = TimeSpan.FromSeconds(duration);
+        Info = info;
+        _tools = tools;
     }
 
-    /// <summary>The file being read.</summary>
-    public string FilePath { get; }
+    /// <summary>The probed metadata.</summary>
+    public VideoInfo Info { get; }
 
-    /// <summary>
-    /// Number of frames. Computed at open by demuxing the video stream without decoding (skipping
-    /// DivX "frame skipped" placeholders), and replaced by the exact decoded count once a decode reaches
-    /// the end of the stream; the two agree on every real clip the tests cover.
-    /// </summary>
+    /// <summary>The file being read (full path).</summary>
+    public string FilePath => Info.FilePath;
+
+    /// <summary>Number of frames (see <see cref="VideoInfo.FrameCount"/>).</summary>
     public int FrameCount
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-            Check(VideoNative.Info(_handle, out var n, out _, out _, out _, out _));
-            return checked((int)n);
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+            return Info.FrameCount;
         }
     }
 
     /// <summary>Average frame rate in frames per second (0 when the container does not say).</summary>
-    public double Fps { get; }
+    public double Fps => Info.Fps;
 
     /// <summary>Native frame width in pixels.</summary>
-    public int Width { get; }
+    public int Width => Info.Width;
 
     /// <summary>Native frame height in pixels.</summary>
-    public int Height { get; }
+    public int Height => Info.Height;
 
     /// <summary>Stream duration as declared by the container.</summary>
-    public TimeSpan Duration { get; }
+    public TimeSpan Duration => Info.Duration;
 
-    /// <summary>Opens <paramref name="path"/> and selects its best video stream (audio is ignored).</summary>
+    /// <summary>FFmpeg's name of the video codec.</summary>
+    public string Codec => Info.Codec;
+
+    /// <summary>Opens <paramref name="path"/> and probes its first video stream (audio is ignored).</summary>
+    /// <param name="path">The video file.</param>
+    /// <param name="tools">Where ffmpeg and ffprobe are; <see cref="FFmpegTools.Default"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the probe (and kills ffprobe).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="VideoDecodeException">The file cannot be opened as a video.</exception>
-    public static VideoReader Open(string path)
+    /// <exception cref="VideoDecodeException">The file cannot be read as a video.</exception>
+    /// <exception cref="FFmpegNotFoundException">ffprobe cannot be started.</exception>
+    public static VideoReader Open(string path, FFmpegTools? tools = null, CancellationToken cancellationToken = default)
+    {
+        tools ??= FFmpegTools.Default;
+        return new VideoReader(Probe(path, tools, cancellationToken), tools);
+    }
+
+    /// <summary>Probes <paramref name="path"/> without keeping a reader: frame count, rate, size and codec.</summary>
+    /// <inheritdoc cref="Open" path="/param"/>
+    /// <inheritdoc cref="Open" path="/exception"/>
+    public static VideoInfo Probe(string path, FFmpegTools? tools = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = Path.GetFullPath(path);
@@ -70,97 +84,69 @@ public sealed class VideoReader : IDisposable
             if (Directory.Exists(full)) throw new VideoDecodeException(full, $"Video '{full}' is a directory, not a file.");
             throw new FileNotFoundException($"Video file '{full}' does not exist.", full);
         }
-        var handle = VideoNative.Open(full);
-        if (handle.IsInvalid)
-        {
-            var error = VideoNative.LastError();
-            handle.Dispose();
-            throw new VideoDecodeException(full, error);
-        }
-        try
-        {
-            return new VideoReader(full, handle);
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
-        }
+        return VideoProbe.Probe(full, tools ?? FFmpegTools.Default, cancellationToken);
     }
 
     /// <summary>
     /// Decodes frames <paramref name="start"/>, <c>start + step</c>, … (<paramref name="count"/> of them,
     /// fewer if the video ends first; a negative count reads to the end) resized to
-    /// <paramref name="width"/>×<paramref name="height"/> (0 keeps the native size) with area averaging
-    /// when shrinking and bilinear interpolation when enlarging.
+    /// <paramref name="width"/>×<paramref name="height"/> (0 keeps the native size) by FFmpeg's scaler, with area
+    /// averaging when shrinking and bilinear interpolation when enlarging.
     /// </summary>
-    public VideoFrames Decode(int start, int count, int step = 1, int width = 0, int height = 0, PixelFormat format = PixelFormat.Rgb)
+    /// <exception cref="VideoDecodeException">Decoding failed, or the file holds fewer frames than probed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; ffmpeg was killed.</exception>
+    public VideoFrames Decode(int start, int count, int step = 1, int width = 0, int height = 0, PixelFormat format = PixelFormat.Rgb,
+        CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(width);
-        ArgumentOutOfRangeException.ThrowIfNegative(height);
-        if (format != PixelFormat.Gray && format != PixelFormat.Rgb) throw new ArgumentOutOfRangeException(nameof(format));
-        int w = width == 0 ? Width : width, h = height == 0 ? Height : height, c = (int)format;
-        int capacity = count >= 0 ? count : Math.Max(0, (FrameCount - start + step - 1) / step);
-        long frameBytes = (long)w * h * c;
-        var data = new byte[checked(capacity * frameBytes)];
-        long written;
-        int rc;
-        unsafe
-        {
-            fixed (byte* p = data)
-            {
-                rc = VideoNative.Decode(_handle, start, count >= 0 ? count : -1, step, w, h, c, p, capacity, out written);
-            }
-        }
-        if (rc != 0) throw new VideoDecodeException(FilePath, VideoNative.LastError());
-        if (written < capacity) Array.Resize(ref data, checked((int)(written * frameBytes)));
-        return new VideoFrames(data, (int)written, h, w, c);
+        return Run([new FrameRun(start, step, count < 0 ? -1 : count)], width, height, format, cancellationToken);
     }
 
     /// <summary>
-    /// Decodes the frames at <paramref name="indices"/> (any order, repeats allowed) and returns them in
-    /// that order. Every index must exist.
+    /// Decodes the frames at <paramref name="indices"/> (any order, repeats allowed) in one ffmpeg run and returns
+    /// them in that order. Every index must exist.
     /// </summary>
     /// <exception cref="VideoDecodeException">An index lies past the end of the video, or decoding failed.</exception>
-    public VideoFrames DecodeIndices(IReadOnlyList<int> indices, int width = 0, int height = 0, PixelFormat format = PixelFormat.Rgb)
+    public VideoFrames DecodeIndices(IReadOnlyList<int> indices, int width = 0, int height = 0, PixelFormat format = PixelFormat.Rgb,
+        CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
         ArgumentNullException.ThrowIfNull(indices);
-        int w = width == 0 ? Width : width, h = height == 0 ? Height : height, c = (int)format;
         var distinct = indices.Distinct().Order().ToArray();
         if (distinct.Length > 0 && distinct[0] < 0) throw new ArgumentOutOfRangeException(nameof(indices), "Frame indices must be >= 0.");
-        var frames = new Dictionary<int, (byte[] Data, int Offset)>();
-        int fs = w * h * c;
-        // Splitting the sorted set into arithmetic runs lets each run be one native call, and since runs
-        // are visited in increasing order the decoder never has to restart.
-        for (int i = 0; i < distinct.Length;)
-        {
-            int step = i + 1 < distinct.Length ? distinct[i + 1] - distinct[i] : 1;
-            int j = i + 1;
-            while (j < distinct.Length && distinct[j] - distinct[j - 1] == step) j++;
-            var run = Decode(distinct[i], j - i, step, w, h, format);
-            if (run.Frames < j - i)
-                throw new VideoDecodeException(FilePath,
-                    $"Video '{FilePath}' has {FrameCount} frames; frame {distinct[i] + run.Frames * step} was requested.");
-            for (int k = 0; k < run.Frames; k++) frames[distinct[i + k]] = (run.Data, k * fs);
-            i = j;
-        }
+        if (distinct.Length > 0 && distinct[^1] >= FrameCount)
+            throw new VideoDecodeException(FilePath, $"Video '{FilePath}' has {FrameCount} frames; frame {distinct[^1]} was requested.");
+        var sorted = Run(FrameRun.FromSortedIndices(distinct), width, height, format, cancellationToken);
+        int fs = sorted.FrameSize;
+        var position = new Dictionary<int, int>(distinct.Length);
+        for (int k = 0; k < distinct.Length; k++) position[distinct[k]] = k;
         var data = new byte[checked(indices.Count * fs)];
-        for (int t = 0; t < indices.Count; t++)
-        {
-            var (src, off) = frames[indices[t]];
-            Buffer.BlockCopy(src, off, data, t * fs, fs);
-        }
-        return new VideoFrames(data, indices.Count, h, w, c);
+        for (int t = 0; t < indices.Count; t++) Buffer.BlockCopy(sorted.Data, position[indices[t]] * fs, data, t * fs, fs);
+        return sorted with { Data = data, Frames = indices.Count };
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _handle.Dispose();
-
-    private void Check(int rc)
+    /// <summary>Closes the reader; a decode running on another thread is stopped and its ffmpeg child killed.</summary>
+    public void Dispose()
     {
-        if (rc != 0) throw new VideoDecodeException(FilePath, VideoNative.LastError());
+        if (!_disposed.IsCancellationRequested) _disposed.Cancel();
+    }
+
+    private VideoFrames Run(List<FrameRun> runs, int width, int height, PixelFormat format, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        if (format != PixelFormat.Gray && format != PixelFormat.Rgb) throw new ArgumentOutOfRangeException(nameof(format));
+        int w = width == 0 ? Width : width, h = height == 0 ? Height : height;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposed.Token);
+        try
+        {
+            return FrameDecoder.Decode(Info, runs, w, h, format, _tools, linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _disposed.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(VideoReader), $"The reader of '{FilePath}' was disposed during a decode.");
+        }
     }
 }

@@ -44,8 +44,8 @@ public static class NativeLibraryLoader
                 $"Could not load the VideoTransformers native shim '{FileName}'.\n" +
                 $"Searched:\n  {string.Join("\n  ", searched)}\n" +
                 (reasons.Count > 0 ? $"Loader errors:\n  {string.Join("\n  ", reasons)}\n" : "The file was not found in any of those places.\n") +
-                "The shim needs libtorch and OpenBLAS: on Debian run 'apt-get install libtorch1.13 libopenblas0-pthread' " +
-                "(and libavformat59 libavcodec59 libswscale6 for video decoding), or set VT_NATIVE_PATH to the folder holding the shim.");
+                "The shim needs libtorch and OpenBLAS: on Debian run 'apt-get install libtorch1.13 libopenblas0-pthread', " +
+                "or set VT_NATIVE_PATH to the folder holding the shim.");
         }
     }
 

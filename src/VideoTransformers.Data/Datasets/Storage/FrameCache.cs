@@ -161,15 +161,22 @@ public sealed class FrameCache : IDisposable
         {
             using (var fs = new FileStream(tmpData, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                for (int i = 0; i < sources.Count; i++)
+                // Each file is decoded by a single-threaded ffmpeg child whose start-up dominates short clips, so a
+                // window of files, one per core, is decoded at once and then written in source order.
+                int window = Math.Max(1, Environment.ProcessorCount);
+                var decoder = new VideoBatchDecoder(options, maxDegreeOfParallelism: window);
+                for (int first = 0; first < sources.Count; first += window)
                 {
                     ct.ThrowIfCancellationRequested();
-                    using var reader = VideoReader.Open(sources[i]);
-                    var frames = options.DecodeFrom(reader);
-                    fs.Write(frames.Data);
-                    entries.Add(new FrameCacheEntry(reader.FilePath, offset, frames.Frames, frames.Height, frames.Width, frames.Channels, reader.Fps));
-                    offset += frames.Data.Length;
-                    progress?.Report((i + 1, sources.Count));
+                    var batch = decoder.DecodeAll(sources.GetRange(first, Math.Min(window, sources.Count - first)), cancellationToken: ct);
+                    foreach (var v in batch.Videos)
+                    {
+                        var frames = v.Frames;
+                        fs.Write(frames.Data);
+                        entries.Add(new FrameCacheEntry(v.FilePath, offset, frames.Frames, frames.Height, frames.Width, frames.Channels, v.Fps));
+                        offset += frames.Data.Length;
+                        progress?.Report((entries.Count, sources.Count));
+                    }
                 }
             }
             var manifest = new FrameCacheManifest(FormatVersion, key, options.ToKey(), offset, entries);
