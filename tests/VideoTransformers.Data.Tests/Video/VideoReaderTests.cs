@@ -109,8 +109,42 @@ public class VideoReaderTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public void Gray_output_matches_the_luma_of_rgb_output_closely()
+    public void Gray_output_is_the_decoded_luma_plane_expanded_to_full_range()
     {
+        // Xvid stores limited-range luma (16..235). Gray output is that plane expanded to full range,
+        // round((Y − 16)·255/219) clipped to 0..255, which the test computes itself from the raw Y plane that ffmpeg
+        // hands out untouched as yuv420p. Measured: identical; at most 1 level is allowed for rounding.
+        var clip = TestFiles.Clips("ucf101", "*.avi")[0];
+        using var reader = VideoReader.Open(clip);
+        int w = reader.Width, h = reader.Height;
+        var gray = reader.Decode(10, 1, 1, w, h, PixelFormat.Gray);
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-nostdin", "-loglevel", "error", "-i", clip, "-vf", "select='eq(n\\,10)'", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        using var yuv = new MemoryStream();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.BaseStream.CopyTo(yuv);
+        p.WaitForExit();
+        p.ExitCode.Should().Be(0, stderr.Result);
+        var luma = yuv.ToArray();
+        luma.Length.Should().Be(w * h * 3 / 2);
+        int worst = 0, below = 0;
+        for (int i = 0; i < w * h; i++)
+        {
+            if (luma[i] < 16) below++;
+            int expanded = Math.Clamp((int)Math.Round((luma[i] - 16) * 255.0 / 219.0, MidpointRounding.AwayFromZero), 0, 255);
+            worst = Math.Max(worst, Math.Abs(expanded - gray.Data[i]));
+        }
+        worst.Should().BeLessThanOrEqualTo(1);
+        below.Should().BePositive("the frame has luma below 16, so the clipping is exercised too");
+    }
+
+    [SkippableFact]
+    public void Scaled_gray_output_matches_the_bt601_luma_of_scaled_rgb_output()
+    {
+        // Both are full range: gray from the expanded luma plane, RGB through the BT.601 matrix. Chroma subsampling
+        // and the scaler's rounding differ per pixel (measured: mean 1.26 levels, worst 9), so the mean is held to 2.
         var clip = TestFiles.Clips("ucf101", "*.avi")[0];
         using var reader = VideoReader.Open(clip);
         var gray = reader.Decode(10, 1, 1, 80, 60, PixelFormat.Gray);
@@ -119,10 +153,9 @@ public class VideoReaderTests(ITestOutputHelper output)
         for (int p = 0; p < 80 * 60; p++)
         {
             double y = 0.299 * rgb.Data[3 * p] + 0.587 * rgb.Data[3 * p + 1] + 0.114 * rgb.Data[3 * p + 2];
-            // Gray is limited-range luma expanded to full range; undo that to compare.
             err += Math.Abs(y - gray.Data[p]);
         }
-        (err / (80 * 60)).Should().BeLessThan(12);
+        (err / (80 * 60)).Should().BeLessThan(2);
     }
 
     [SkippableFact]
