@@ -14,7 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # OpenBLAS runs the GEMMs with its own pool (all cores by default); vt keeps libtorch's intra-op pool at 1 thread.
 
 
-DEB_PACKAGES=(libtorch-dev libopenblas0-pthread libgloo-dev python3-torch python3-numpy cmake g++ make pkg-config
+DEB_PACKAGES=(libtorch-dev libopenblas0-pthread mpich python3-torch python3-numpy cmake g++ make pkg-config
               libavformat-dev libavcodec-dev libswscale-dev libavutil-dev)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }

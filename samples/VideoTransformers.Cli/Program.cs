@@ -49,7 +49,8 @@ catch (UsageException e)
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException or DllNotFoundException)
+catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException or DllNotFoundException
+                           or VideoTransformers.Training.Distributed.Mpi.MpiException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

@@ -1,39 +1,42 @@
-using System.Net;
-using System.Net.Sockets;
 using VideoTransformers.TestSupport;
-using VideoTransformers.Torch;
+using VideoTransformers.Training.Distributed;
+using VideoTransformers.Training.Distributed.Mpi;
 using Xunit;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
-/// <summary>Skips (or, under CI, fails) tests that need a shim built with c10d Gloo, and finds free loopback ports.</summary>
+/// <summary>Skips (or, under CI, fails) tests that need MPICH: its library for in-process worlds of one, mpiexec for several ranks.</summary>
 internal static class DistributedSupport
 {
-    public const string Loopback = "127.0.0.1";
+    private static readonly Lazy<string?> Missing = new(FindMissing);
 
-    public static void RequireGloo()
+    public static void RequireMpi()
     {
-        if (ProcessGroup.IsAvailable) return;
-        const string msg = "The native shim was built without c10d Gloo (vt_dist_available() = 0): install libgloo-dev and rebuild to run the distributed tests.";
+        if (Missing.Value is not { } msg) return;
         if (SharedData.IsCI) throw new InvalidOperationException("CI=true and " + msg);
         Skip.If(true, msg);
     }
 
-    /// <summary>A port that was free a moment ago (the OS picks it for a listener on port 0, which is then closed).</summary>
-    public static int FreePort()
+    /// <summary>This test process's MPI world (a world of one: the test runner is not started by mpiexec).</summary>
+    public static ProcessGroup SoloGroup(TimeSpan? timeout = null) => ProcessGroup.Init(timeout ?? TimeSpan.FromSeconds(30));
+
+    /// <summary>The mpiexec found on PATH.</summary>
+    public static string MpiExec => FindOnPath("mpiexec") ?? throw new InvalidOperationException("mpiexec is not on PATH (install mpich).");
+
+    private static string? FindMissing()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
         try
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            MpiLibrary.Load();
         }
-        finally
+        catch (MpiException e)
         {
-            listener.Stop();
+            return e.Message;
         }
+        return FindOnPath("mpiexec") is null ? "mpiexec is not on PATH: install mpich (./build.sh deps) to run the distributed tests." : null;
     }
 
-    public static ProcessGroup SoloGroup(TimeSpan? timeout = null) =>
-        ProcessGroup.Init(Loopback, FreePort(), 0, 1, timeout ?? TimeSpan.FromSeconds(30));
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 }
