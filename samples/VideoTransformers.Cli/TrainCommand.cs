@@ -69,8 +69,9 @@ public static class TrainCommand
             },
             a.Get("resume"), Threads.Apply(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
-        var result = Train(request, out var results);
-        Console.WriteLine(Json.Serialize(results));
+        var result = Train(request, out var results, out var isMain);
+        // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
+        if (isMain) Console.WriteLine(Json.Serialize(results));
         return result.Status == RunStatus.Cancelled ? 130 : 0;
     }
 
@@ -111,10 +112,13 @@ public static class TrainCommand
     }
 
     /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
-    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results)
+    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results) => Train(r, out results, out _);
+
+    /// <summary>As <see cref="Train(TrainRequest, out Dictionary{string, object?})"/>; <paramref name="isMain"/> is false on ranks other than 0.</summary>
+    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results, out bool isMain)
     {
         using var group = r.Distributed is { } d ? ProcessGroup.Init(d.Timeout) : null;
-        var isMain = group?.IsMain ?? true;
+        isMain = group?.IsMain ?? true;
         // Other ranks stay quiet: rank 0 writes the run folder, logs and results.
         using var loggerFactory = Logging.Create(r.Quiet || !isMain);
         var logger = loggerFactory.CreateLogger("vt.train");

@@ -46,7 +46,7 @@ internal sealed class WorkerProcess : IDisposable
             if (args.Count > 0) args.Add(":");
             args.AddRange(["-n", "1", DotnetHost, WorkerDll, .. rank]);
         }
-        return new WorkerProcess(name, DistributedSupport.MpiExec, args, environment);
+        return new WorkerProcess(name, DistributedSupport.RequireMpi(), args, environment);
     }
 
     public string Name { get; }

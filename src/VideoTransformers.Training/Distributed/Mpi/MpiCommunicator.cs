@@ -46,7 +46,7 @@ public sealed unsafe class MpiCommunicator
     public string LibraryPath => _mpi.Path;
 
     /// <summary>The MPI library's version text (its first line).</summary>
-    public string LibraryVersion => _mpi.Version.Split('\n')[0].Trim();
+    public string LibraryVersion => string.Join(' ', _mpi.Version.Split('\n')[0].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Why the communicator stopped working, or null while it works.</summary>
     public string? Failure => _failure;

@@ -1,0 +1,62 @@
+using System.Text.Json;
+using FluentAssertions;
+using VideoTransformers.TestSupport;
+using Xunit;
+
+namespace VideoTransformers.Cli.Tests;
+
+/// <summary><c>vt train</c> under mpiexec: data-parallel over MPI, one run folder, clear errors without MPI.</summary>
+public class DistributedCliTests
+{
+    [SkippableFact]
+    public void Mpiexec_with_two_ranks_trains_data_parallel_and_writes_one_run_folder()
+    {
+        var mpiexec = MpiExec.Require();
+        var dir = Directory.CreateTempSubdirectory("vt-mpi").FullName;
+        try
+        {
+            var (code, stdout, stderr) = VtProcess.Run(["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--batch-size", "16",
+                "--seed", "3", "--threads", "1", "--out", dir, "--quiet"], launcher: [mpiexec, "-n", "2"]);
+
+            code.Should().Be(0, stderr);
+            // Only rank 0 prints the results.
+            using var printed = JsonDocument.Parse(stdout.Trim());
+            printed.RootElement.GetProperty("world_size").GetInt32().Should().Be(2);
+            using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            results.RootElement.GetProperty("world_size").GetInt32().Should().Be(2);
+            results.RootElement.GetProperty("status").GetString().Should().Be("Completed");
+            foreach (var f in new[] { "metrics.csv", "best.safetensors", "last.safetensors", "config.yaml", "classes.json" })
+                File.Exists(Path.Combine(dir, f)).Should().BeTrue($"the run folder should hold {f}");
+            Directory.GetFiles(dir, "events.out.tfevents.*").Should().ContainSingle("only rank 0 writes TensorBoard events");
+            File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Should().HaveCount(2, "one header and one epoch, written once");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Under_MPI_without_an_MPI_library_train_fails_with_what_to_install()
+    {
+        // The launcher's variables say "a rank of an MPI job"; the library path says "MPI is not installed".
+        var (code, _, stderr) = VtProcess.Run(["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--out", Path.Combine(Path.GetTempPath(), "vt-nompi")],
+            new Dictionary<string, string> { ["PMI_RANK"] = "0", ["PMI_SIZE"] = "2", ["VT_MPI_LIBRARY"] = "/nonexistent/libmpi.so.12" });
+        code.Should().Be(1, stderr);
+        stderr.Should().Contain("error: MPI is not available: VT_MPI_LIBRARY=/nonexistent/libmpi.so.12 could not be loaded")
+            .And.Contain("apt-get install mpich").And.NotContain("   at ");
+    }
+
+    [Fact]
+    public void Without_mpiexec_train_runs_as_a_single_process_without_loading_MPI()
+    {
+        var dir = Directory.CreateTempSubdirectory("vt-single").FullName;
+        try
+        {
+            // A library path that cannot load proves MPI is never touched.
+            var (code, stdout, stderr) = VtProcess.Run(["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--batch-size", "16",
+                "--threads", "1", "--out", dir, "--quiet"], new Dictionary<string, string> { ["VT_MPI_LIBRARY"] = "/nonexistent/libmpi.so.12" });
+            code.Should().Be(0, stderr);
+            using var printed = JsonDocument.Parse(stdout.Trim());
+            printed.RootElement.TryGetProperty("world_size", out _).Should().BeFalse();
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
