@@ -27,7 +27,7 @@ try
 {
     return command switch
     {
-        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
+        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads", "megabytes" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
         "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };
