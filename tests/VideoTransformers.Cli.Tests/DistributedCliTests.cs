@@ -33,6 +33,44 @@ public class DistributedCliTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [SkippableFact]
+    public async Task Ctrl_C_to_mpiexec_stops_every_rank_at_the_same_step_and_the_run_resumes_to_the_end()
+    {
+        var mpiexec = MpiExec.Require();
+        var dir = Directory.CreateTempSubdirectory("vt-mpi-cancel").FullName;
+        try
+        {
+            string[] train = ["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "3", "--batch-size", "8", "--seed", "5",
+                "--threads", "1", "--out", dir, "--quiet"];
+            using (var job = VtProcess.Start(train, launcher: [mpiexec, "-n", "2"]))
+            {
+                // Rank 0 writes config.yaml when training starts; then let it take a few steps.
+                for (var i = 0; i < 2400 && !File.Exists(Path.Combine(dir, "config.yaml")) && !job.HasExited; i++) await Task.Delay(50);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                job.HasExited.Should().BeFalse(ChildProcess.Describe(job));
+                job.Interrupt();
+                (await ChildProcess.WaitAll(TimeSpan.FromMinutes(2), job)).Should().BeTrue("a cancelled run must end; " + ChildProcess.Describe(job));
+
+                var story = ChildProcess.Describe(job);
+                // Hydra forwards Ctrl-C to each rank once; each rank's handler says it will stop after its step.
+                job.StandardError.Split('\n').Count(l => l.Contains("Stopping after this step", StringComparison.Ordinal)).Should().Be(2, story);
+                (job.StandardOutput + job.StandardError).Should().Contain("rank 0 saved the checkpoint", "rank 1 stops where rank 0 saved; " + story);
+                using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+                results.RootElement.GetProperty("status").GetString().Should().Be("Cancelled", story);
+                File.Exists(Path.Combine(dir, "last.safetensors")).Should().BeTrue(story);
+            }
+
+            var (code, _, stderr) = VtProcess.Run([.. train, "--resume", Path.Combine(dir, "last.safetensors")], launcher: [mpiexec, "-n", "2"]);
+            code.Should().Be(0, stderr);
+            using var resumed = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            resumed.RootElement.GetProperty("status").GetString().Should().Be("Completed");
+            resumed.RootElement.GetProperty("epochs").GetInt32().Should().Be(3);
+            resumed.RootElement.GetProperty("world_size").GetInt32().Should().Be(2);
+            File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Should().HaveCount(4, "a header and the three epochs");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Fact]
     public void Under_MPI_without_an_MPI_library_train_fails_with_what_to_install()
     {

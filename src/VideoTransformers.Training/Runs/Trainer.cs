@@ -258,7 +258,7 @@ public sealed class Trainer : IDisposable
                     _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; saved {Path} (resume continues exactly from here)",
                         stepsDone, stepsPerEpoch, epoch + 1, LastCheckpointPath);
                 else
-                    _logger.LogInformation("Cancelled after step {Step}/{Steps} of epoch {Epoch}; rank 0 saved the checkpoint", stepsDone, stepsPerEpoch, epoch + 1);
+                    _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; rank 0 saved the checkpoint", stepsDone, stepsPerEpoch, epoch + 1);
                 break;
             }
 

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
@@ -57,9 +58,9 @@ public class DistributedTrainingTests
         using var mpi = WorkerProcess.UnderMpi("mpiexec -n 1", [["--out", dir.Sub("mpi"), .. common]]);
         using var plain = WorkerProcess.Alone("plain process", ["--out", dir.Sub("plain"), .. common]);
 
-        var finished = await WorkerProcess.WaitAll(HangLimit, mpi, plain);
+        var finished = await ChildProcess.WaitAll(HangLimit, mpi, plain);
 
-        var story = WorkerProcess.Describe(mpi, plain);
+        var story = ChildProcess.Describe(mpi, plain);
         finished.Should().BeTrue("no worker may hang; " + story);
         new[] { mpi.ExitCode, plain.ExitCode }.Should().Equal([0, 0], story);
         mpi.StandardOutput.Should().Contain("MPI rank 0 of 1", "the mpiexec run must really go through MPI; " + story);
@@ -82,9 +83,9 @@ public class DistributedTrainingTests
         using var ranks = WorkerProcess.UnderMpi("mpiexec -n 2", [rank, rank]);
         using var single = WorkerProcess.Alone("single process", ["--out", dir.Sub("single"), .. common]);
 
-        var finished = await WorkerProcess.WaitAll(HangLimit, ranks, single);
+        var finished = await ChildProcess.WaitAll(HangLimit, ranks, single);
 
-        var story = WorkerProcess.Describe(ranks, single);
+        var story = ChildProcess.Describe(ranks, single);
         finished.Should().BeTrue("no worker may hang; " + story);
         new[] { ranks.ExitCode, single.ExitCode }.Should().Equal([0, 0], story);
         ranks.StandardOutput.Should().Contain("MPI rank 1 of 2");
@@ -120,9 +121,9 @@ public class DistributedTrainingTests
         var tree = await RanksStarted(job, dir.File("mpi/rank0/pid"), dir.File("mpi/rank1/pid"));
 
         // The bound: far below the 120 s collective timeout, so it is mpiexec that ends the job, not a timeout.
-        var finished = await WorkerProcess.WaitAll(TimeSpan.FromSeconds(60), job);
+        var finished = await ChildProcess.WaitAll(TimeSpan.FromSeconds(60), job);
 
-        var story = WorkerProcess.Describe(job);
+        var story = ChildProcess.Describe(job);
         finished.Should().BeTrue("mpiexec must end the job when a rank dies; " + story);
         job.ExitCode.Should().NotBe(0, story);
         job.StandardError.Should().Contain("rank 1: sending itself signal 9 after 3 steps", story);
@@ -140,9 +141,9 @@ public class DistributedTrainingTests
         using var job = WorkerProcess.UnderMpi("mpiexec -n 2 (rank 1 stopped)", [common, [.. common, "--stop-after-steps", "3"]]);
         var tree = await RanksStarted(job, dir.File("mpi/rank0/pid"), dir.File("mpi/rank1/pid"));
 
-        var finished = await WorkerProcess.WaitAll(HangLimit, job);
+        var finished = await ChildProcess.WaitAll(HangLimit, job);
 
-        var story = WorkerProcess.Describe(job);
+        var story = ChildProcess.Describe(job);
         finished.Should().BeTrue("the waiting rank must give up after its timeout; " + story);
         job.ExitCode.Should().NotBe(0, story);
         job.StandardError.Should().Contain("rank 1: sending itself signal 19 after 3 steps", story);
@@ -151,13 +152,13 @@ public class DistributedTrainingTests
     }
 
     // Waits until both ranks wrote their pid files, then records mpiexec's whole process tree (proxies and ranks).
-    private static async Task<IReadOnlyList<ProcessTree.Entry>> RanksStarted(WorkerProcess job, params string[] pidFiles)
+    private static async Task<IReadOnlyList<ProcessTree.Entry>> RanksStarted(ChildProcess job, params string[] pidFiles)
     {
         foreach (var f in pidFiles)
-            (await job.WaitForFile(f, HangLimit)).Should().BeTrue($"{f} must appear; " + WorkerProcess.Describe(job));
+            (await WorkerProcess.WaitForFile(job, f, HangLimit)).Should().BeTrue($"{f} must appear; " + ChildProcess.Describe(job));
         var tree = ProcessTree.Descendants(job.Id);
         var pids = pidFiles.Select(f => int.Parse(File.ReadAllText(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        tree.Select(e => e.Pid).Should().Contain(pids, "the ranks run under this mpiexec; " + WorkerProcess.Describe(job));
+        tree.Select(e => e.Pid).Should().Contain(pids, "the ranks run under this mpiexec; " + ChildProcess.Describe(job));
         return tree;
     }
 
