@@ -131,8 +131,12 @@ public static class TrainCommand
             ? r.Run.Model.ToModelSpec(s[0], s[1], s[2], s[3], data.ClassNames.Count)
             : ModelZoo.ForData(r.Model, r.Variant, s[0], s[1], s[2], s[3], data.ClassNames.Count, r.Preset);
         if (r.DropPath is double dp) spec = WithDropPath(spec, dp);
-        Directory.CreateDirectory(r.OutDir);
-        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        // Other ranks write nothing, so --out need only exist and be writable on rank 0's host.
+        if (isMain)
+        {
+            Directory.CreateDirectory(r.OutDir);
+            File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        }
         using var model = spec.Build();
         // The optimizer is created by the Trainer after this, so it sees the parameters on their final device; the
         // Trainer and Evaluator move every batch to the model's device.

@@ -12,11 +12,14 @@ public class DistributedCliTests
     public void Mpiexec_with_two_ranks_trains_data_parallel_and_writes_one_run_folder()
     {
         var mpiexec = MpiExec.Require();
-        var dir = Directory.CreateTempSubdirectory("vt-mpi").FullName;
+        var root = Directory.CreateTempSubdirectory("vt-mpi").FullName;
         try
         {
-            var (code, stdout, stderr) = VtProcess.Run(["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--batch-size", "16",
-                "--seed", "3", "--threads", "1", "--out", dir, "--quiet"], launcher: [mpiexec, "-n", "2"]);
+            // Each rank is given its own --out, so that anything rank 1 wrote would show.
+            string[] Train(string outDir) => ["train", "--model", "frame-vit", "--dataset", "synthetic", "--epochs", "1", "--batch-size", "16",
+                "--seed", "3", "--threads", "1", "--out", outDir, "--quiet"];
+            var (dir, rank1Dir) = (Path.Combine(root, "rank0"), Path.Combine(root, "rank1"));
+            var (code, stdout, stderr) = VtProcess.RunRanks(mpiexec, [Train(dir), Train(rank1Dir)]);
 
             code.Should().Be(0, stderr);
             // Only rank 0 prints the results.
@@ -29,8 +32,9 @@ public class DistributedCliTests
                 File.Exists(Path.Combine(dir, f)).Should().BeTrue($"the run folder should hold {f}");
             Directory.GetFiles(dir, "events.out.tfevents.*").Should().ContainSingle("only rank 0 writes TensorBoard events");
             File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Should().HaveCount(2, "one header and one epoch, written once");
+            Directory.Exists(rank1Dir).Should().BeFalse("only rank 0 writes the run folder");
         }
-        finally { Directory.Delete(dir, true); }
+        finally { Directory.Delete(root, true); }
     }
 
     [SkippableFact]

@@ -13,6 +13,20 @@ internal static class VtProcess
         return (vt.ExitCode, vt.StandardOutput, vt.StandardError);
     }
 
+    /// <summary>One mpiexec running vt once per entry of <paramref name="ranks"/>, rank r with <c>ranks[r]</c>'s arguments (MPMD syntax).</summary>
+    public static (int code, string stdout, string stderr) RunRanks(string mpiexec, IReadOnlyList<string[]> ranks)
+    {
+        var args = new List<string>();
+        foreach (var rank in ranks)
+        {
+            if (args.Count > 0) args.Add(":");
+            args.AddRange(["-n", "1", "dotnet", Path.Combine(AppContext.BaseDirectory, "vt.dll"), .. rank]);
+        }
+        using var job = new ChildProcess("mpiexec", mpiexec, args);
+        if (!ChildProcess.WaitAll(TimeSpan.FromMinutes(5), job).GetAwaiter().GetResult()) throw new TimeoutException("mpiexec " + string.Join(' ', args));
+        return (job.ExitCode, job.StandardOutput, job.StandardError);
+    }
+
     /// <summary>Starts vt and returns at once; disposing kills it (and its children) if it still runs.</summary>
     public static ChildProcess Start(string[] args, IReadOnlyDictionary<string, string>? environment = null, string[]? launcher = null)
     {
