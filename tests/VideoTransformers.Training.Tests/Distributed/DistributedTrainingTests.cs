@@ -137,7 +137,8 @@ public class DistributedTrainingTests
     {
         RequireMpi();
         using var dir = new TempDir();
-        string[] common = ["--out", dir.Sub("mpi"), "--epochs", "1000", "--clips", "64", "--timeout-seconds", "5"];
+        string[] common = ["--out", dir.Sub("mpi"), "--epochs", "1000", "--clips", "64", "--timeout-seconds", "15"];
+        // 15 s: long enough that a slow start of one rank on a loaded machine is not mistaken for the hang.
         using var job = WorkerProcess.UnderMpi("mpiexec -n 2 (rank 1 stopped)", [common, [.. common, "--stop-after-steps", "3"]]);
         var tree = await RanksStarted(job, dir.File("mpi/rank0/pid"), dir.File("mpi/rank1/pid"));
 
