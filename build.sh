@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # VideoTransformers build entry point.
-#   ./build.sh deps    install missing Debian packages (libtorch, OpenBLAS, the ffmpeg/ffprobe tools, python3-torch, cmake, g++)
+#   ./build.sh deps    install missing Debian packages (libtorch, OpenBLAS, the ffmpeg/ffprobe tools, MPICH, python3-torch, cmake, g++)
 #   ./build.sh build   deps + native shim + managed code; leaves the CLI at artifacts/vt/vt
 #   ./build.sh test    build + the whole test suite
 #   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)
@@ -14,8 +14,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # OpenBLAS runs the GEMMs with its own pool (all cores by default); vt keeps libtorch's intra-op pool at 1 thread.
 
 
-DEB_PACKAGES=(libtorch-dev libopenblas0-pthread libgloo-dev python3-torch python3-numpy cmake g++ make
-              ffmpeg)
+DEB_PACKAGES=(libtorch-dev libopenblas0-pthread mpich python3-torch python3-numpy cmake g++ make ffmpeg)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 

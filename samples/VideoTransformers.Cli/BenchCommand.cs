@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
+using VideoTransformers.Training.Distributed;
 using VideoTransformers.Zoo;
 using static VideoTransformers.Torch.torch;
 
@@ -12,12 +13,33 @@ public static class BenchCommand
 {
     public const string Usage = """
         vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N] [--blas-threads N]
+        mpiexec -n N vt bench --preset NAME [--batch-size GLOBAL] ...     data-parallel training steps
+        mpiexec -n N vt bench --mode allreduce [--megabytes MB] ...        all-reduce of one float32 gradient bucket
           Times steps of a model preset on random input (no data needed) and prints one JSON line:
           {"preset", "mode", "batch_size", "ms_per_step" (median), "clips_per_second", "peak_rss_mb", ...}.
+          Under mpiexec --batch-size is the global batch, split over the ranks, gradients are averaged as in vt train,
+          and rank 0 prints the line with world_size; --mode allreduce times ProcessGroup.all_reduce_ of a buffer of
+          --megabytes (default 25, the gradient bucket size) and reports ms and GB/s.
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
         """;
 
     public static int Run(Args a)
+    {
+        var mode = a.Choice("mode", "train", "infer", "allreduce") ?? "train";
+        var steps = a.Int("steps", 10, 1);
+        var warmup = a.Int("warmup", 2, 0);
+        Threads.Apply(a);
+        using var group = ProcessGroup.IsLaunchedByMpi ? ProcessGroup.Init() : null;
+        var json = mode == "allreduce"
+            ? AllReduce(group ?? throw new UsageException("--mode allreduce times MPI: run it under mpiexec (e.g. mpiexec -n 2 vt bench --mode allreduce)."),
+                a.Double("megabytes") ?? 25, steps, warmup)
+            : Steps(a, mode, steps, warmup, group);
+        if (group is not null) json["world_size"] = group.WorldSize;
+        if (group?.IsMain ?? true) Console.WriteLine(JsonSerializer.Serialize(json));
+        return 0;
+    }
+
+    private static Dictionary<string, object> Steps(Args a, string mode, int steps, int warmup, ProcessGroup? group)
     {
         string preset;
         Func<ModelSpec> make;
@@ -34,14 +56,14 @@ public static class BenchCommand
             if (!ModelZoo.Presets.TryGetValue(preset, out make!))
                 throw new UsageException($"Unknown preset '{preset}'. Presets: {string.Join(", ", ModelZoo.Presets.Keys)}.");
         }
-        var mode = a.Choice("mode", "train", "infer") ?? "train";
         var batch = a.Int("batch-size", 8, 1);
-        var steps = a.Int("steps", 10, 1);
-        var warmup = a.Int("warmup", 2, 0);
-        Threads.Apply(a);
+        if (group is not null && mode != "train") throw new UsageException("Under mpiexec vt bench times data-parallel training (--mode train) or --mode allreduce.");
         manual_seed(0);
         using var model = make().Build();
-        var result = Measure(model, mode, batch, steps, warmup);
+        var ddp = group is null ? null : new DistributedDataParallel(model, group);
+        ddp?.BroadcastState();
+        var local = group is null ? batch : ShardedBatchSource.SliceOf(batch, group.Rank, group.WorldSize).Count;
+        var result = Measure(model, mode, local, steps, warmup, ddp is null ? null : () => ddp.AllReduceGradients((double)local / batch));
         var json = new Dictionary<string, object>
         {
             ["preset"] = preset, ["mode"] = mode, ["batch_size"] = batch, ["steps"] = steps,
@@ -51,12 +73,39 @@ public static class BenchCommand
             ["gflop_per_step"] = Math.Round(model.FlopsPerClip * batch * (mode == "train" ? 3.0 : 1.0) / 1e9, 3),
         };
         json["achieved_gflops"] = Math.Round((double)json["gflop_per_step"] / (result.median / 1000.0), 2);
-        Console.WriteLine(JsonSerializer.Serialize(json));
-        return 0;
+        return json;
     }
 
-    /// <summary>Median and minimum milliseconds per step (training: forward, backward, Adam step; inference: inference-mode forward).</summary>
-    public static (double median, double min) Measure(VideoClassifier model, string mode, int batch, int steps, int warmup)
+    // Times ProcessGroup.all_reduce_ of one float32 buffer, in place: what one gradient bucket costs.
+    private static Dictionary<string, object> AllReduce(ProcessGroup group, double megabytes, int steps, int warmup)
+    {
+        if (!(megabytes > 0)) throw new UsageException("--megabytes must be positive.");
+        var elements = (long)(megabytes * 1024 * 1024 / sizeof(float));
+        using var buffer = ones(elements);
+        var times = new List<double>();
+        for (var i = 0; i < warmup + steps; i++)
+        {
+            group.barrier();
+            var sw = Stopwatch.StartNew();
+            group.all_reduce_(buffer);
+            if (i >= warmup) times.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        var median = times[times.Count / 2];
+        var bytes = elements * sizeof(float);
+        return new Dictionary<string, object>
+        {
+            ["mode"] = "allreduce", ["bytes"] = bytes, ["steps"] = steps, ["ms_median"] = Math.Round(median, 3), ["ms_min"] = Math.Round(times[0], 3),
+            // Bytes of the buffer over the time (algorithm bandwidth); for 2 ranks it equals the bus bandwidth 2(n-1)/n × that.
+            ["gb_per_second"] = Math.Round(bytes / (median / 1000.0) / 1e9, 3), ["backend"] = group.Backend,
+        };
+    }
+
+    /// <summary>
+    /// Median and minimum milliseconds per step (training: forward, backward, <paramref name="afterBackward"/> (the
+    /// gradient all-reduce of a data-parallel run), Adam step; inference: inference-mode forward).
+    /// </summary>
+    public static (double median, double min) Measure(VideoClassifier model, string mode, int batch, int steps, int warmup, Action? afterBackward = null)
     {
         using var inputs = NewDisposeScope();
         var x = randn(new[] { (long)batch }.Concat(model.SampleShape).ToArray());
@@ -74,6 +123,7 @@ public static class BenchCommand
                     var loss = nn.functional.cross_entropy(model.forward(x), y);
                     opt.zero_grad();
                     loss.backward();
+                    afterBackward?.Invoke();
                     opt.step();
                 }
                 else

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Models;
 using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Plots;
 using VideoTransformers.Training.Reporting;
 using VideoTransformers.Training.Runs;
@@ -21,15 +22,16 @@ public static class TrainCommand
                  [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--no-augment]
                  [--weight-decay X] [--label-smoothing X] [--drop-path X] [--ema-decay X]
                  [--resume CHECKPOINT] [--device cpu|cuda|cuda:N]
-                 [--nodes N --rank R --master ADDR:PORT [--dist-timeout SECONDS]] --out DIR
+                 [--dist-timeout SECONDS] --out DIR
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
           last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
           --subsequences (KTH): every subsequence listed in 00sequences.txt is a sample, about 4 per video.
           --ema-decay D (or ema_decay in the config) keeps an exponential moving average of the weights; validation, the
           best checkpoint and the test then use the average.
-          Data-parallel training: start one process per rank with --nodes/--rank/--master, or set the torchrun-style
-          variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT. --batch-size is the global batch; rank 0 writes the run.
+          Data-parallel training: mpiexec -n N vt train ... (MPICH; see docs/distributed.md). --batch-size is the global
+          batch; rank 0 writes the run; --dist-timeout (default 300) bounds every collective. Ctrl-C reaches every rank
+          through mpiexec: each finishes its step and rank 0 saves the checkpoint.
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
@@ -67,34 +69,34 @@ public static class TrainCommand
             },
             a.Get("resume"), Threads.Apply(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
-        var result = Train(request, out var results);
-        Console.WriteLine(Json.Serialize(results));
+        var result = Train(request, out var results, out var isMain);
+        // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
+        if (isMain) Console.WriteLine(Json.Serialize(results));
         return result.Status == RunStatus.Cancelled ? 130 : 0;
     }
 
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
         TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null,
-        Torch.ProcessGroupSettings? Distributed = null, ModelSpec? Spec = null);
+        DistributedRequest? Distributed = null, ModelSpec? Spec = null);
 
-    /// <summary>--nodes/--rank/--master, else the torchrun variables when WORLD_SIZE is set, else single-process.</summary>
-    public static Torch.ProcessGroupSettings? ParseDistributed(Args a)
+    /// <summary>A data-parallel run over MPI; <paramref name="Timeout"/> overrides VT_DIST_TIMEOUT_SECONDS.</summary>
+    public sealed record DistributedRequest(TimeSpan? Timeout);
+
+    /// <summary>The flags of the c10d launch, which went away with it.</summary>
+    public static readonly string[] RemovedDistributedOptions = { "nodes", "rank", "master" };
+
+    /// <summary>
+    /// Data-parallel when mpiexec started this process (its environment says so; no MPI library is needed otherwise),
+    /// with --dist-timeout as the collective timeout; null for a single-process run.
+    /// </summary>
+    public static DistributedRequest? ParseDistributed(Args a)
     {
-        var timeout = TimeSpan.FromSeconds(a.Int("dist-timeout", 300, 1));
-        if (a.Has("nodes") || a.Has("rank") || a.Has("master"))
-        {
-            var nodes = a.Int("nodes", 0, 1);
-            if (!a.Has("nodes") || !a.Has("rank") || !a.Has("master")) throw new UsageException("Distributed training needs all of --nodes N, --rank R and --master ADDR:PORT.");
-            var rank = a.Int("rank", 0, 0);
-            if (rank >= nodes) throw new UsageException($"--rank {rank} must be below --nodes {nodes}.");
-            (string host, int port) address;
-            try { address = Torch.ProcessGroupSettings.ParseAddress(a.Required("master")); }
-            catch (ArgumentException e) { throw new UsageException("--master: " + e.Message); }
-            return nodes == 1 ? null : new Torch.ProcessGroupSettings { Host = address.host, Port = address.port, Rank = rank, WorldSize = nodes, Timeout = timeout };
-        }
-        if (Environment.GetEnvironmentVariable("WORLD_SIZE") is string w && w != "1")
-            return Torch.ProcessGroupSettings.FromEnvironment() with { Timeout = timeout };
-        return null;
+        if (RemovedDistributedOptions.FirstOrDefault(a.Has) is { } removed)
+            throw new UsageException($"--{removed}: --nodes/--rank/--master went away with the c10d/Gloo backend; data-parallel training now runs over MPI. " +
+                                     "Launch one process per rank with mpiexec, e.g. 'mpiexec -n 2 vt train ...' (see docs/distributed.md).");
+        TimeSpan? timeout = a.Has("dist-timeout") ? TimeSpan.FromSeconds(a.Int("dist-timeout", 300, 1)) : null;
+        return ProcessGroup.IsLaunchedByMpi ? new DistributedRequest(timeout) : null;
     }
 
     /// <summary>Parses --device; CUDA is accepted only where the libtorch in use has it and a GPU is visible.</summary>
@@ -110,10 +112,13 @@ public static class TrainCommand
     }
 
     /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
-    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results)
+    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results) => Train(r, out results, out _);
+
+    /// <summary>As <see cref="Train(TrainRequest, out Dictionary{string, object?})"/>; <paramref name="isMain"/> is false on ranks other than 0.</summary>
+    public static RunResult Train(TrainRequest r, out Dictionary<string, object?> results, out bool isMain)
     {
-        using var group = r.Distributed is { } settings ? Torch.ProcessGroup.Init(settings) : null;
-        var isMain = group?.IsMain ?? true;
+        using var group = r.Distributed is { } d ? ProcessGroup.Init(d.Timeout) : null;
+        isMain = group?.IsMain ?? true;
         // Other ranks stay quiet: rank 0 writes the run folder, logs and results.
         using var loggerFactory = Logging.Create(r.Quiet || !isMain);
         var logger = loggerFactory.CreateLogger("vt.train");
@@ -126,8 +131,12 @@ public static class TrainCommand
             ? r.Run.Model.ToModelSpec(s[0], s[1], s[2], s[3], data.ClassNames.Count)
             : ModelZoo.ForData(r.Model, r.Variant, s[0], s[1], s[2], s[3], data.ClassNames.Count, r.Preset);
         if (r.DropPath is double dp) spec = WithDropPath(spec, dp);
-        Directory.CreateDirectory(r.OutDir);
-        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        // Other ranks write nothing, so --out need only exist and be writable on rank 0's host.
+        if (isMain)
+        {
+            Directory.CreateDirectory(r.OutDir);
+            File.WriteAllText(Path.Combine(r.OutDir, "classes.json"), JsonSerializer.Serialize(data.ClassNames));
+        }
         using var model = spec.Build();
         // The optimizer is created by the Trainer after this, so it sees the parameters on their final device; the
         // Trainer and Evaluator move every batch to the model's device.

@@ -12,19 +12,7 @@ namespace VideoTransformers.Cli.Tests;
 /// <summary>The vt command line, run as a separate process exactly as a user runs it.</summary>
 public class CliTests
 {
-    private static (int code, string stdout, string stderr) Vt(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "vt.dll");
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException("vt " + string.Join(' ', args)); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int code, string stdout, string stderr) Vt(params string[] args) => VtProcess.Run(args);
 
     [Theory]
     [InlineData("train")]
@@ -55,6 +43,9 @@ public class CliTests
     [InlineData("--subset must be one of test|val", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--subset", "train")]
     [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
     [InlineData("Unknown device 'gpu'", "train", "--model", "vivit", "--dataset", "synthetic", "--device", "gpu", "--out", "/tmp/x")]
+    [InlineData("--nodes/--rank/--master went away with the c10d/Gloo backend; data-parallel training now runs over MPI. Launch one process per rank with mpiexec",
+        "train", "--model", "vivit", "--dataset", "synthetic", "--nodes", "2", "--rank", "0", "--master", "127.0.0.1:29500", "--out", "/tmp/x")]
+    [InlineData("--master: --nodes/--rank/--master went away", "train", "--model", "vivit", "--dataset", "synthetic", "--master", "h:1", "--out", "/tmp/x")]
     public void Bad_arguments_exit_with_code_2_and_say_why(string message, params string[] args)
     {
         var (code, _, stderr) = Vt(args);

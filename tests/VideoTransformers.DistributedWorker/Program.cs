@@ -3,16 +3,17 @@ using VideoTransformers.DistributedWorker;
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Runs;
 using static VideoTransformers.Torch.torch;
 
-// Trains a tiny FrameViT on a fixed synthetic task as one rank of a data-parallel run (or alone), then saves the
-// final weights to OUT/weights-rank{R}.safetensors. Rank 0 also writes the run folder OUT/run. Exit codes: 0 done,
-// 1 training or communication failed (the message is on stderr), 2 bad arguments, 3 --die-after-steps fired.
+// Trains a tiny FrameViT on a fixed synthetic task as one rank of a data-parallel run (under mpiexec) or alone, then
+// saves the final weights to OUT/rank{R}/weights.safetensors; rank 0 also writes the run folder OUT/rank0/run.
+// Exit codes: 0 done, 1 training or communication failed (the message is on stderr), 2 bad arguments.
 WorkerOptions options;
 try
 {
-    options = WorkerOptions.Parse(args, Environment.GetEnvironmentVariable);
+    options = WorkerOptions.Parse(args);
 }
 catch (Exception e) when (e is ArgumentException or FormatException)
 {
@@ -24,18 +25,21 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 using var loggerFactory = LoggerFactory.Create(b => b
     .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
     .SetMinimumLevel(LogLevel.Information));
-var logger = loggerFactory.CreateLogger($"rank{options.Rank}");
-ProcessGroup? group = null;
+var logger = loggerFactory.CreateLogger("worker");
+var rank = 0;
 try
 {
+    using var group = options.UsesProcessGroup ? ProcessGroup.Init(options.Timeout, logger) : null;
+    rank = group?.Rank ?? 0;
+    var dir = Path.Combine(options.Out, $"rank{rank}");
+    Directory.CreateDirectory(dir);
+    File.WriteAllText(Path.Combine(dir, "pid"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     set_num_threads(options.Threads);
-    Directory.CreateDirectory(options.Out);
-    if (options.UsesProcessGroup) group = ProcessGroup.Init(options.Settings, logger);
 
     // Each rank builds its replica from a different seed on purpose: the trainer must broadcast rank 0's weights.
-    manual_seed(options.Seed + 1000L * options.Rank);
+    manual_seed(options.Seed + 1000L * rank);
     using var model = new FrameViT(SyntheticClips.ModelConfig);
-    torch.save(model.state_dict(), Path.Combine(options.Out, $"initial-rank{options.Rank}.safetensors"));
+    torch.save(model.state_dict(), Path.Combine(dir, "initial.safetensors"));
     using var train = SyntheticClips.Source(options.Clips, options.Batch, shuffle: true, shuffleSeed: 3);
     using var validation = SyntheticClips.Source(options.Clips, options.Batch, shuffle: false, shuffleSeed: 0);
     var config = new TrainingConfig
@@ -43,30 +47,27 @@ try
         // Adam's first steps move every weight by about ±lr whatever the gradient's size, so float rounding in a
         // near-zero gradient can flip a step; SGD's update is proportional to the gradient, which the default keeps.
         Epochs = options.Epochs, Optimizer = options.Optimizer, LearningRate = options.Optimizer == OptimizerKind.Sgd ? 0.05 : 2e-3,
-        WeightDecay = 0.05, GradClipNorm = 1.0,
-        LabelSmoothing = 0.1, Seed = options.Seed,
+        WeightDecay = 0.05, GradClipNorm = 1.0, LabelSmoothing = 0.1, Seed = options.Seed, EmaDecay = options.EmaDecay,
     };
     var trainerOptions = new TrainerOptions
     {
-        RunDirectory = Path.Combine(options.Out, "run"), ModelSpec = new() { Model = "frame-vit", FrameViT = SyntheticClips.ModelConfig },
+        RunDirectory = Path.Combine(dir, "run"), ModelSpec = new() { Model = "frame-vit", FrameViT = SyntheticClips.ModelConfig },
         RestoreBestWeights = false, Distributed = group,
     };
     using var trainer = new Trainer(model, config, trainerOptions, logger);
-    var progress = options.DieAfterSteps is { } k ? new DieAfterSteps(k, options.Rank) : null;
+    var progress = options.KillAfterSteps is { } k ? new SignalAfterSteps(k, rank, SignalAfterSteps.SIGKILL)
+        : options.StopAfterSteps is { } s ? new SignalAfterSteps(s, rank, SignalAfterSteps.SIGSTOP)
+        : null;
     var result = trainer.Fit(train, validation, progress: progress);
 
-    torch.save(model.state_dict(), Path.Combine(options.Out, $"weights-rank{options.Rank}.safetensors"));
+    torch.save(model.state_dict(), Path.Combine(dir, "weights.safetensors"));
     logger.LogInformation("Rank {Rank}: {Status} after {Steps} steps, final train loss {Loss:F6}",
-        options.Rank, result.Status, result.GlobalStep, result.History[^1].TrainLoss);
+        rank, result.Status, result.GlobalStep, result.History[^1].TrainLoss);
     group?.barrier();
     return 0;
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"error: rank {options.Rank}: {e.Message}");
+    Console.Error.WriteLine($"error: rank {rank}: {e.Message}");
     return 1;
-}
-finally
-{
-    group?.Dispose();
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #define VT_API extern "C" __attribute__((visibility("default")))
-#define VT_ABI_VERSION 3
+#define VT_ABI_VERSION 4
 
 typedef at::Tensor* vt_tensor;
 

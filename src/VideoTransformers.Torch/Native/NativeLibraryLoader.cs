@@ -11,7 +11,7 @@ namespace VideoTransformers.Torch.Native;
 public static class NativeLibraryLoader
 {
     /// <summary>The ABI version this managed assembly was written against (VT_ABI_VERSION in shim.h).</summary>
-    public const int ExpectedAbiVersion = 3;
+    public const int ExpectedAbiVersion = 4;
 
     private const string FileName = "libvideotransformers_native.so";
     private static readonly object Gate = new();

@@ -145,11 +145,4 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib)] internal static partial int vt_retain_grad(IntPtr t);
     [LibraryImport(Lib)] internal static partial int vt_autograd_grad(IntPtr* outputs, int n, IntPtr* gradOutputs, IntPtr* inputs, int m, int retainGraph, int createGraph, IntPtr* output);
 
-    // ---- distributed (c10d TCPStore + ProcessGroupGloo) ----
-    [LibraryImport(Lib)] internal static partial int vt_dist_available();
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial IntPtr vt_dist_init(string host, int port, int rank, int world, int timeoutMs);
-    [LibraryImport(Lib)] internal static partial void vt_dist_destroy(IntPtr h);
-    [LibraryImport(Lib)] internal static partial int vt_dist_allreduce(IntPtr h, IntPtr* ts, int n);
-    [LibraryImport(Lib)] internal static partial int vt_dist_broadcast(IntPtr h, IntPtr* ts, int n, int root);
-    [LibraryImport(Lib)] internal static partial int vt_dist_barrier(IntPtr h);
 }

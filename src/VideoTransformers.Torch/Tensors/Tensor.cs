@@ -117,6 +117,13 @@ public partial class Tensor : IDisposable
     /// <summary>Whether the elements are laid out contiguously in C order.</summary>
     public bool is_contiguous() => Check.Value(NativeMethods.vt_is_contiguous(Handle)) == 1;
 
+    /// <summary>
+    /// The address of the first element (PyTorch's <c>data_ptr()</c>), for native code that works on the memory in
+    /// place, such as MPI collectives. Valid while the tensor is alive and not resized; for a contiguous tensor the
+    /// <see cref="numel"/> elements follow it.
+    /// </summary>
+    public IntPtr data_ptr() => NativeMethods.vt_data_ptr(Handle);
+
     /// <summary>Whether autograd records operations on this tensor.</summary>
     public bool requires_grad
     {

@@ -254,8 +254,11 @@ public sealed class Trainer : IDisposable
                 if (isMain) SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
                 unfinished = sums;
                 status = RunStatus.Cancelled;
-                _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; saved {Path} (resume continues exactly from here)",
-                    stepsDone, stepsPerEpoch, epoch + 1, LastCheckpointPath);
+                if (isMain)
+                    _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; saved {Path} (resume continues exactly from here)",
+                        stepsDone, stepsPerEpoch, epoch + 1, LastCheckpointPath);
+                else
+                    _logger.LogWarning("Cancelled after step {Step}/{Steps} of epoch {Epoch}; rank 0 saved the checkpoint", stepsDone, stepsPerEpoch, epoch + 1);
                 break;
             }
 

@@ -1,5 +1,6 @@
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Distributed;
 using VideoTransformers.Zoo;
 
 namespace VideoTransformers.Training.Runs;
@@ -38,9 +39,9 @@ public sealed record TrainerOptions
     public bool LogStepScalars { get; init; } = true;
 
     /// <summary>
-    /// The process group of a data-parallel run (one process per rank, see docs/distributed.md), or null for a
+    /// The process group of a data-parallel run (one process per rank started by mpiexec, see docs/distributed.md), or null for a
     /// single-process run. With a group, <see cref="Trainer.Fit"/> starts every rank from rank 0's weights, gives each
-    /// rank its slice of every global batch (<see cref="VideoTransformers.Training.Distributed.ShardedBatchSource"/>), averages the gradients
+    /// rank its slice of every global batch (<see cref="ShardedBatchSource"/>), averages the gradients
     /// before clipping and the optimizer step, and reports the training loss and accuracy summed over all ranks. Only
     /// rank 0 writes the run folder (config.yaml, checkpoints, metrics.csv, TensorBoard, training_stats.json) and
     /// calls <see cref="Callbacks"/>; the other ranks run the same schedule and write nothing. Every rank must use the

@@ -28,7 +28,7 @@ public class DistributedDataParallelTests
     [SkippableFact]
     public void Averaging_over_a_world_of_one_leaves_every_gradient_bit_for_bit_and_weights_scale_them_exactly()
     {
-        RequireGloo();
+        RequireMpi();
         using var group = SoloGroup();
         manual_seed(4);
         using var model = TinyTask.Model();
@@ -57,7 +57,7 @@ public class DistributedDataParallelTests
     [SkippableFact]
     public void A_parameter_without_a_gradient_receives_the_reduced_zeros()
     {
-        RequireGloo();
+        RequireMpi();
         using var group = SoloGroup();
         manual_seed(5);
         using var model = TinyTask.Model();
@@ -77,7 +77,7 @@ public class DistributedDataParallelTests
     [SkippableFact]
     public void Broadcasting_the_state_in_a_world_of_one_keeps_the_weights_and_buffers()
     {
-        RequireGloo();
+        RequireMpi();
         using var group = SoloGroup();
         manual_seed(6);
         using var model = TinyTask.Model();

@@ -1,39 +1,37 @@
-using System.Net;
-using System.Net.Sockets;
 using VideoTransformers.TestSupport;
-using VideoTransformers.Torch;
+using VideoTransformers.Training.Distributed;
+using VideoTransformers.Training.Distributed.Mpi;
 using Xunit;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
-/// <summary>Skips (or, under CI, fails) tests that need a shim built with c10d Gloo, and finds free loopback ports.</summary>
+/// <summary>Skips (or, under CI, fails) tests that need MPICH: its library for in-process worlds of one, mpiexec for several ranks.</summary>
 internal static class DistributedSupport
 {
-    public const string Loopback = "127.0.0.1";
-
-    public static void RequireGloo()
+    private static readonly Lazy<string?> MissingLibrary = new(() =>
     {
-        if (ProcessGroup.IsAvailable) return;
-        const string msg = "The native shim was built without c10d Gloo (vt_dist_available() = 0): install libgloo-dev and rebuild to run the distributed tests.";
-        if (SharedData.IsCI) throw new InvalidOperationException("CI=true and " + msg);
-        Skip.If(true, msg);
-    }
-
-    /// <summary>A port that was free a moment ago (the OS picks it for a listener on port 0, which is then closed).</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
         try
         {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            MpiLibrary.Load();
+            return null;
         }
-        finally
+        catch (MpiException e)
         {
-            listener.Stop();
+            return e.Message;
         }
+    });
+
+    /// <summary>Requires the MPI library and mpiexec; returns mpiexec's path.</summary>
+    public static string RequireMpi()
+    {
+        if (MissingLibrary.Value is { } msg)
+        {
+            if (SharedData.IsCI) throw new InvalidOperationException("CI=true and " + msg);
+            Skip.If(true, msg);
+        }
+        return MpiExec.Require();
     }
 
-    public static ProcessGroup SoloGroup(TimeSpan? timeout = null) =>
-        ProcessGroup.Init(Loopback, FreePort(), 0, 1, timeout ?? TimeSpan.FromSeconds(30));
+    /// <summary>This test process's MPI world (a world of one: the test runner is not started by mpiexec).</summary>
+    public static ProcessGroup SoloGroup(TimeSpan? timeout = null) => ProcessGroup.Init(timeout ?? TimeSpan.FromSeconds(30));
 }

@@ -1,4 +1,5 @@
 using FluentAssertions;
+using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
@@ -9,7 +10,7 @@ using static VideoTransformers.Training.Tests.Distributed.DistributedSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
-/// <summary>Data-parallel training through the Trainer: in-process with a world of one, and across worker processes.</summary>
+/// <summary>Data-parallel training through the Trainer: in-process with a world of one, and as worker processes under mpiexec.</summary>
 [Collection(GlobalTorchState.Name)]
 public class DistributedTrainingTests
 {
@@ -21,7 +22,7 @@ public class DistributedTrainingTests
     [InlineData(0.9)]
     public void A_world_of_one_trains_exactly_like_a_single_process_and_writes_the_run(double? emaDecay)
     {
-        RequireGloo();
+        RequireMpi();
         var config = new TrainingConfig
         {
             Epochs = 2, Optimizer = OptimizerKind.AdamW, LearningRate = 2e-3, WeightDecay = 0.05, GradClipNorm = 0.5, LabelSmoothing = 0.1, Seed = 9,
@@ -49,95 +50,124 @@ public class DistributedTrainingTests
     }
 
     [SkippableFact]
+    public async Task Under_mpiexec_a_world_of_one_ends_with_bitwise_the_weights_of_a_plain_process()
+    {
+        RequireMpi();
+        using var dir = new TempDir();
+        string[] common = ["--epochs", "2", "--clips", "21", "--batch", "8", "--optimizer", "adamw", "--ema-decay", "0.9"];
+        using var mpi = WorkerProcess.UnderMpi("mpiexec -n 1", [["--out", dir.Sub("mpi"), .. common]]);
+        using var plain = WorkerProcess.Alone("plain process", ["--out", dir.Sub("plain"), .. common]);
+
+        var finished = await ChildProcess.WaitAll(HangLimit, mpi, plain);
+
+        var story = ChildProcess.Describe(mpi, plain);
+        finished.Should().BeTrue("no worker may hang; " + story);
+        new[] { mpi.ExitCode, plain.ExitCode }.Should().Equal([0, 0], story);
+        mpi.StandardOutput.Should().Contain("MPI rank 0 of 1", "the mpiexec run must really go through MPI; " + story);
+        plain.StandardOutput.Should().NotContain("MPI rank", "the plain run must not start MPI; " + story);
+        using var scope = NewDisposeScope();
+        MaxAbsDiff(load(dir.File("mpi/rank0/weights.safetensors")), load(dir.File("plain/rank0/weights.safetensors"))).Should().Be(0);
+        // Everything but the timing columns (seconds, clips_per_second).
+        static IEnumerable<string> Metrics(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',').Take(9)));
+        Metrics(dir.File("mpi/rank0/run/metrics.csv")).Should().Equal(Metrics(dir.File("plain/rank0/run/metrics.csv")), "the same losses and accuracies; " + story);
+    }
+
+    [SkippableFact]
     public async Task Two_ranks_end_with_identical_weights_equal_to_one_process_on_the_combined_batches()
     {
-        RequireGloo();
+        RequireMpi();
         using var dir = new TempDir();
-        var port = FreePort();
         // 21 clips in global batches of 8: the last batch (5) splits 3/2, so the n/N weighting is exercised too.
         string[] common = ["--epochs", "2", "--clips", "21", "--batch", "8", "--timeout-seconds", "120"];
-        using var rank0 = new WorkerProcess("rank 0", ["--rank", "0", "--world", "2", "--master", $"127.0.0.1:{port}", "--out", dir.Sub("rank0"), .. common]);
-        using var rank1 = new WorkerProcess("rank 1 (torchrun variables)", ["--out", dir.Sub("rank1"), .. common], new Dictionary<string, string>
-        {
-            ["RANK"] = "1", ["WORLD_SIZE"] = "2", ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        using var single = new WorkerProcess("single process", ["--out", dir.Sub("single"), .. common]);
+        string[] rank = ["--out", dir.Sub("mpi"), .. common];
+        using var ranks = WorkerProcess.UnderMpi("mpiexec -n 2", [rank, rank]);
+        using var single = WorkerProcess.Alone("single process", ["--out", dir.Sub("single"), .. common]);
 
-        var finished = await WorkerProcess.WaitAll(HangLimit, rank0, rank1, single);
+        var finished = await ChildProcess.WaitAll(HangLimit, ranks, single);
 
-        var story = WorkerProcess.Describe(rank0, rank1, single);
+        var story = ChildProcess.Describe(ranks, single);
         finished.Should().BeTrue("no worker may hang; " + story);
-        new[] { rank0.ExitCode, rank1.ExitCode, single.ExitCode }.Should().Equal([0, 0, 0], story);
+        new[] { ranks.ExitCode, single.ExitCode }.Should().Equal([0, 0], story);
+        ranks.StandardOutput.Should().Contain("MPI rank 1 of 2");
 
         using var scope = NewDisposeScope();
-        var w0 = load(dir.File("rank0/weights-rank0.safetensors"));
-        var w1 = load(dir.File("rank1/weights-rank1.safetensors"));
-        var ws = load(dir.File("single/weights-rank0.safetensors"));
-        var init0 = load(dir.File("rank0/initial-rank0.safetensors"));
-        var init1 = load(dir.File("rank1/initial-rank1.safetensors"));
+        var w0 = load(dir.File("mpi/rank0/weights.safetensors"));
+        var w1 = load(dir.File("mpi/rank1/weights.safetensors"));
+        var ws = load(dir.File("single/rank0/weights.safetensors"));
+        var init0 = load(dir.File("mpi/rank0/initial.safetensors"));
+        var init1 = load(dir.File("mpi/rank1/initial.safetensors"));
         w0.Keys.Should().BeEquivalentTo(ws.Keys).And.BeEquivalentTo(w1.Keys);
         MaxAbsDiff(init0, init1).Should().BeGreaterThan(0, "rank 1 built its replica from another seed, so only the broadcast makes the ranks agree");
         MaxAbsDiff(w0, init0).Should().BeGreaterThan(1e-3, "training moved the weights");
         MaxAbsDiff(w0, w1).Should().Be(0, "both ranks apply the same averaged gradients to the same weights");
         MaxAbsDiff(w0, ws).Should().BeLessThan(1e-5, "the ranks together train on exactly the single process's batches");
 
-        File.Exists(dir.File("rank0/run/last.safetensors")).Should().BeTrue();
-        File.ReadAllLines(dir.File("rank0/run/metrics.csv")).Should().HaveCount(3);
-        Directory.Exists(dir.File("rank1/run")).Should().BeFalse("only rank 0 writes the run folder");
-        var csv0 = File.ReadAllLines(dir.File("rank0/run/metrics.csv"));
-        var csvSingle = File.ReadAllLines(dir.File("single/run/metrics.csv"));
+        File.Exists(dir.File("mpi/rank0/run/last.safetensors")).Should().BeTrue();
+        Directory.Exists(dir.File("mpi/rank1/run")).Should().BeFalse("only rank 0 writes the run folder");
+        var csv0 = File.ReadAllLines(dir.File("mpi/rank0/run/metrics.csv"));
+        var csvSingle = File.ReadAllLines(dir.File("single/rank0/run/metrics.csv"));
+        csv0.Should().HaveCount(3);
         // Training accuracy is summed over both ranks, so it matches the single process's exactly.
         csv0.Skip(1).Select(l => l.Split(',')[4]).Should().Equal(csvSingle.Skip(1).Select(l => l.Split(',')[4]));
     }
 
     [SkippableFact]
-    public async Task When_a_rank_dies_the_other_fails_with_a_clear_error_instead_of_hanging()
+    public async Task When_a_rank_is_killed_mpiexec_ends_the_job_says_so_and_leaves_no_process_behind()
     {
-        RequireGloo();
+        RequireMpi();
         using var dir = new TempDir();
-        var port = FreePort();
-        string[] common = ["--world", "2", "--master", $"127.0.0.1:{port}", "--epochs", "50", "--clips", "64", "--timeout-seconds", "20"];
-        using var rank0 = new WorkerProcess("rank 0", ["--rank", "0", "--out", dir.Sub("rank0"), .. common]);
-        using var rank1 = new WorkerProcess("rank 1 (dies)", ["--rank", "1", "--out", dir.Sub("rank1"), "--die-after-steps", "3", .. common]);
+        string[] common = ["--out", dir.Sub("mpi"), "--epochs", "50", "--clips", "64", "--timeout-seconds", "120"];
+        using var job = WorkerProcess.UnderMpi("mpiexec -n 2 (rank 1 killed)", [common, [.. common, "--kill-after-steps", "3"]]);
+        var tree = await RanksStarted(job, dir.File("mpi/rank0/pid"), dir.File("mpi/rank1/pid"));
 
-        var finished = await WorkerProcess.WaitAll(HangLimit, rank0, rank1);
+        // The bound: far below the 120 s collective timeout, so it is mpiexec that ends the job, not a timeout.
+        var finished = await ChildProcess.WaitAll(TimeSpan.FromSeconds(60), job);
 
-        var story = WorkerProcess.Describe(rank0, rank1);
-        finished.Should().BeTrue("the surviving rank must not hang; " + story);
-        rank1.ExitCode.Should().Be(3, story);
-        rank1.StandardError.Should().Contain("rank 1: exiting abruptly after 3 steps");
-        rank0.ExitCode.Should().Be(1, story);
-        rank0.StandardError.Should().MatchRegex(
-            $@"error: rank 0: Rank 0 of 2 \(rendezvous 127\.0\.0\.1:{port}\): (all_reduce|broadcast from rank 0|barrier) failed: .+ A peer process has probably exited or stopped responding \(timeout 20s\)",
-            story);
-        File.Exists(dir.File("rank0/weights-rank0.safetensors")).Should().BeFalse("rank 0 never finished");
+        var story = ChildProcess.Describe(job);
+        finished.Should().BeTrue("mpiexec must end the job when a rank dies; " + story);
+        job.ExitCode.Should().NotBe(0, story);
+        job.StandardError.Should().Contain("rank 1: sending itself signal 9 after 3 steps", story);
+        (job.StandardOutput + job.StandardError).Should().Contain("BAD TERMINATION").And.Contain("signal 9", "mpiexec names the dead rank's fate; " + story);
+        File.Exists(dir.File("mpi/rank0/weights.safetensors")).Should().BeFalse("rank 0 never finished");
+        await NothingLeft(tree, story);
     }
 
     [SkippableFact]
-    public async Task When_a_rank_stops_responding_the_other_times_out_with_a_clear_error()
+    public async Task When_a_rank_stops_responding_the_other_times_out_with_a_clear_error_and_no_process_is_left()
     {
-        RequireGloo();
+        RequireMpi();
         using var dir = new TempDir();
-        var port = FreePort();
-        string[] common = ["--world", "2", "--master", $"127.0.0.1:{port}", "--epochs", "1000", "--clips", "64", "--timeout-seconds", "5"];
-        using var rank0 = new WorkerProcess("rank 0", ["--rank", "0", "--out", dir.Sub("rank0"), .. common]);
-        using var rank1 = new WorkerProcess("rank 1 (stopped)", ["--rank", "1", "--out", dir.Sub("rank1"), .. common]);
-        using (var started = new CancellationTokenSource(HangLimit))
-        {
-            while (!rank1.StandardOutput.Contains("data-parallel training", StringComparison.Ordinal) && !rank1.HasExited)
-                await Task.Delay(50, started.Token);
-        }
-        rank1.HasExited.Should().BeFalse(WorkerProcess.Describe(rank0, rank1));
+        string[] common = ["--out", dir.Sub("mpi"), "--epochs", "1000", "--clips", "64", "--timeout-seconds", "15"];
+        // 15 s: long enough that a slow start of one rank on a loaded machine is not mistaken for the hang.
+        using var job = WorkerProcess.UnderMpi("mpiexec -n 2 (rank 1 stopped)", [common, [.. common, "--stop-after-steps", "3"]]);
+        var tree = await RanksStarted(job, dir.File("mpi/rank0/pid"), dir.File("mpi/rank1/pid"));
 
-        // SIGSTOP: the process stays alive and its sockets open, so only the timeout can notice.
-        Signals.Stop(rank1.Id);
-        var finished = await WorkerProcess.WaitAll(HangLimit, rank0);
+        var finished = await ChildProcess.WaitAll(HangLimit, job);
 
-        var story = WorkerProcess.Describe(rank0, rank1);
+        var story = ChildProcess.Describe(job);
         finished.Should().BeTrue("the waiting rank must give up after its timeout; " + story);
-        rank0.ExitCode.Should().Be(1, story);
-        rank0.StandardError.Should().MatchRegex(
-            $@"error: rank 0: Rank 0 of 2 \(rendezvous 127\.0\.0\.1:{port}\): .+ failed: .*(?i:timed out).* \(timeout 5s\)", story);
+        job.ExitCode.Should().NotBe(0, story);
+        job.StandardError.Should().Contain("rank 1: sending itself signal 19 after 3 steps", story);
+        job.StandardError.Should().MatchRegex(@"error: rank 0: Rank 0 of 2: (all-reduce|broadcast|barrier).* failed: timed out after [0-9.]+s\. A peer process has probably exited or stopped responding", story);
+        await NothingLeft(tree, story);
+    }
+
+    // Waits until both ranks wrote their pid files, then records mpiexec's whole process tree (proxies and ranks).
+    private static async Task<IReadOnlyList<ProcessTree.Entry>> RanksStarted(ChildProcess job, params string[] pidFiles)
+    {
+        foreach (var f in pidFiles)
+            (await WorkerProcess.WaitForFile(job, f, HangLimit)).Should().BeTrue($"{f} must appear; " + ChildProcess.Describe(job));
+        var tree = ProcessTree.Descendants(job.Id);
+        var pids = pidFiles.Select(f => int.Parse(File.ReadAllText(f), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        tree.Select(e => e.Pid).Should().Contain(pids, "the ranks run under this mpiexec; " + ChildProcess.Describe(job));
+        return tree;
+    }
+
+    private static async Task NothingLeft(IReadOnlyList<ProcessTree.Entry> tree, string story)
+    {
+        // A killed process may take a moment to be reaped by its parent.
+        for (var i = 0; i < 50 && ProcessTree.StillAlive(tree).Count > 0; i++) await Task.Delay(100);
+        ProcessTree.StillAlive(tree).Should().BeEmpty("every process of the job must be gone; " + story);
     }
 
     private static double MaxAbsDiff(Dictionary<string, Tensor> a, Dictionary<string, Tensor> b) =>

@@ -1,58 +1,90 @@
-using System.Net;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using FluentAssertions;
 using VideoTransformers.Torch;
+using VideoTransformers.Training.Distributed;
+using VideoTransformers.Training.Distributed.Mpi;
 using Xunit;
 using static VideoTransformers.Torch.torch;
 using static VideoTransformers.Training.Tests.Distributed.DistributedSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
-// One process is one rank, so the collectives are exercised here with a world of one; the two-process behaviour is
-// covered by DistributedTrainingTests through the worker program.
+// The test runner is not started by mpiexec, so MPI gives it a world of one; the two-rank behaviour is covered by
+// DistributedTrainingTests through the worker program under mpiexec.
 public class ProcessGroupTests
 {
     [SkippableFact]
     public void A_world_of_one_leaves_all_reduce_and_broadcast_values_unchanged_and_passes_the_barrier()
     {
-        RequireGloo();
+        RequireMpi();
         using var group = SoloGroup();
         group.Rank.Should().Be(0);
         group.WorldSize.Should().Be(1);
         group.IsMain.Should().BeTrue();
+        group.Backend.Should().Contain("MPICH");
         float[] floats = [1.5f, -2f, 3e-8f, float.MaxValue, float.Epsilon];
         long[] longs = [1, -2, long.MaxValue];
+        int[] ints = [7, int.MinValue];
         using var a = tensor(floats);
         using var b = tensor(longs);
         using var c = tensor(new double[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6 }, [2, 3]);
+        using var d = tensor(ints);
+        using var e = zeros(0);
 
-        group.all_reduce_(a, b, c);
-        group.broadcast_(0, a, b, c);
+        group.all_reduce_(a, b, c, d, e);
+        group.broadcast_(0, a, b, c, d, e);
         group.barrier();
         group.all_reduce_();
 
         a.data<float>().Should().Equal(floats);
         b.data<long>().Should().Equal(longs);
         c.data<double>().Should().Equal(0.1, 0.2, 0.3, 0.4, 0.5, 0.6);
+        d.data<int>().Should().Equal(ints);
         c.shape.Should().Equal(2, 3);
     }
 
     [SkippableFact]
-    public void A_non_contiguous_tensor_is_refused_before_it_reaches_gloo()
+    public void The_backend_works_on_raw_memory_in_place()
     {
-        RequireGloo();
+        RequireMpi();
+        var world = MpiCommunicator.World();
+        var values = new double[] { 1.25, -3, 1e300 };
+        var handle = GCHandle.Alloc(values, GCHandleType.Pinned);
+        try
+        {
+            world.AllReduceSum(handle.AddrOfPinnedObject(), values.Length, MpiElementType.Float64, TimeSpan.FromSeconds(30));
+            world.Broadcast(handle.AddrOfPinnedObject(), values.Length * sizeof(double), 0, TimeSpan.FromSeconds(30));
+            world.AllReduceSum(IntPtr.Zero, 0, MpiElementType.Float32, TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            handle.Free();
+        }
+        values.Should().Equal(1.25, -3, 1e300);
+        world.Failure.Should().BeNull();
+        FluentActions.Invoking(() => world.AllReduceSum(IntPtr.Zero, 4, MpiElementType.Float32, TimeSpan.FromSeconds(1))).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => world.Broadcast(IntPtr.Zero, 0, 1, TimeSpan.FromSeconds(1))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0..0*");
+        FluentActions.Invoking(() => world.Barrier(TimeSpan.Zero)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*timeout*");
+    }
+
+    [SkippableFact]
+    public void Tensors_MPI_cannot_take_are_refused_before_any_collective()
+    {
+        RequireMpi();
         using var group = SoloGroup();
         using var m = arange(0, 6, dtype: float32).reshape(2, 3);
         using var transposed = m.t();
         using var fine = zeros(3);
+        using var flags = zeros([3], ScalarType.Bool);
         group.Invoking(g => g.all_reduce_(fine, transposed)).Should().Throw<ArgumentException>().WithMessage("all_reduce: tensor 1 [3x2]*is not contiguous*");
         group.Invoking(g => g.broadcast_(0, transposed)).Should().Throw<ArgumentException>().WithMessage("*not contiguous*");
+        group.Invoking(g => g.all_reduce_(flags)).Should().Throw<ArgumentException>().WithMessage("*Bool*cannot be summed over MPI*");
     }
 
     [SkippableFact]
     public void Broadcast_from_a_rank_outside_the_group_is_rejected()
     {
-        RequireGloo();
+        RequireMpi();
         using var group = SoloGroup();
         using var t = zeros(3);
         group.Invoking(g => g.broadcast_(1, t)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0..0*");
@@ -60,110 +92,65 @@ public class ProcessGroupTests
     }
 
     [SkippableFact]
-    public void A_disposed_group_refuses_collectives()
+    public void A_disposed_group_refuses_collectives_and_a_new_one_joins_the_same_world()
     {
-        RequireGloo();
+        RequireMpi();
         var group = SoloGroup();
         group.Dispose();
         group.Dispose();
         using var t = zeros(3);
         group.Invoking(g => g.all_reduce_(t)).Should().Throw<ObjectDisposedException>();
         group.Invoking(g => g.barrier()).Should().Throw<ObjectDisposedException>();
-    }
-
-    [SkippableFact]
-    public void Rank_0_waiting_for_a_peer_that_never_comes_fails_after_the_timeout_with_the_rank_and_address()
-    {
-        RequireGloo();
-        var port = FreePort();
-        var act = () => ProcessGroup.Init(Loopback, port, 0, 2, TimeSpan.FromSeconds(2));
-        act.Should().Throw<TorchException>().WithMessage($"Rank 0 of 2 (rendezvous 127.0.0.1:{port}): could not join the process group: *");
-    }
-
-    [SkippableFact]
-    public void A_rank_without_a_rank_0_to_talk_to_fails_after_the_timeout_and_says_what_to_check()
-    {
-        RequireGloo();
-        var port = FreePort();
-        var act = () => ProcessGroup.Init(Loopback, port, 1, 2, TimeSpan.FromSeconds(2));
-        act.Should().Throw<TorchException>()
-            .WithMessage($"Rank 1 of 2 (rendezvous 127.0.0.1:{port}): could not join the process group: *Is rank 0 running and listening on 127.0.0.1:{port}?");
-    }
-
-    [SkippableFact]
-    public void Rank_0_cannot_host_the_store_on_a_port_that_is_taken()
-    {
-        RequireGloo();
-        var listener = new TcpListener(IPAddress.Any, 0);
-        listener.Start();
-        try
-        {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var act = () => ProcessGroup.Init(Loopback, port, 0, 1, TimeSpan.FromSeconds(2));
-            act.Should().Throw<TorchException>().WithMessage($"Rank 0 of 1 (rendezvous 127.0.0.1:{port}): could not join the process group: *");
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        using var again = SoloGroup();
+        again.all_reduce_(t);
+        again.WorldSize.Should().Be(1);
     }
 
     [Fact]
-    public void Invalid_ranks_world_sizes_ports_and_timeouts_are_rejected_before_any_connection()
+    public void A_missing_MPI_library_fails_with_a_message_that_says_what_to_install()
     {
-        var act = () => ProcessGroup.Init(Loopback, 1234, 2, 2, TimeSpan.FromSeconds(1));
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0..1*");
-        act = () => ProcessGroup.Init(Loopback, 1234, 0, 0, TimeSpan.FromSeconds(1));
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*world size*");
-        act = () => ProcessGroup.Init(Loopback, 0, 0, 1, TimeSpan.FromSeconds(1));
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*port*");
-        act = () => ProcessGroup.Init(Loopback, 1234, 0, 1, TimeSpan.Zero);
-        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*timeout*");
-        act = () => ProcessGroup.Init(" ", 1234, 0, 1, TimeSpan.FromSeconds(1));
-        act.Should().Throw<ArgumentException>().WithMessage("*host*");
+        var env = new Dictionary<string, string?> { [MpiLibrary.PathVariable] = "/nonexistent/libmpi.so.12" };
+        var act = () => MpiLibrary.Load(env.GetValueOrDefault);
+        act.Should().Throw<MpiException>()
+            .WithMessage("MPI is not available: VT_MPI_LIBRARY=/nonexistent/libmpi.so.12 could not be loaded. Install MPICH (Debian/Ubuntu: apt-get install mpich*");
     }
 
     [Fact]
-    public void Torchrun_variables_give_the_settings()
+    public void A_library_that_is_not_MPI_is_refused_with_the_same_advice()
     {
-        var env = new Dictionary<string, string>
-        {
-            ["RANK"] = "3", ["WORLD_SIZE"] = "4", ["MASTER_ADDR"] = "127.0.0.2", ["MASTER_PORT"] = "29500", ["VT_DIST_TIMEOUT_SECONDS"] = "12.5",
-        };
-        var s = ProcessGroupSettings.FromEnvironment(k => env.GetValueOrDefault(k));
-        s.Should().Be(new ProcessGroupSettings { Host = "127.0.0.2", Port = 29500, Rank = 3, WorldSize = 4, Timeout = TimeSpan.FromSeconds(12.5) });
-
-        env.Remove("VT_DIST_TIMEOUT_SECONDS");
-        ProcessGroupSettings.FromEnvironment(k => env.GetValueOrDefault(k)).Timeout.Should().Be(ProcessGroupSettings.DefaultTimeout);
+        var env = new Dictionary<string, string?> { [MpiLibrary.PathVariable] = "libc.so.6" };
+        var act = () => MpiLibrary.Load(env.GetValueOrDefault);
+        act.Should().Throw<MpiException>().WithMessage("libc.so.6 was loaded but is not a usable MPI library*apt-get install mpich*");
     }
 
     [Theory]
-    [InlineData("MASTER_PORT", null, "*MASTER_PORT is not set*")]
-    [InlineData("MASTER_ADDR", "", "*MASTER_ADDR is not set*")]
-    [InlineData("RANK", "one", "*RANK='one' is not an integer*")]
-    [InlineData("RANK", "2", "*0..1*")]
-    [InlineData("VT_DIST_TIMEOUT_SECONDS", "-1", "*VT_DIST_TIMEOUT_SECONDS='-1'*positive*")]
-    public void Missing_or_malformed_torchrun_variables_are_named(string variable, string? value, string message)
+    [InlineData("PMI_RANK", true, false)]
+    [InlineData("PMI_SIZE", true, false)]
+    [InlineData("PMIX_RANK", true, false)]
+    [InlineData("OMPI_COMM_WORLD_SIZE", true, true)]
+    [InlineData("WORLD_SIZE", false, false)]
+    [InlineData("RANK", false, false)]
+    public void An_MPI_launch_is_recognised_from_the_environment_alone(string variable, bool launched, bool openMpi)
     {
-        var env = new Dictionary<string, string?> { ["RANK"] = "0", ["WORLD_SIZE"] = "2", ["MASTER_ADDR"] = "127.0.0.1", ["MASTER_PORT"] = "29500" };
-        env[variable] = value;
-        var act = () => ProcessGroupSettings.FromEnvironment(k => env.GetValueOrDefault(k));
-        act.Should().Throw<ArgumentException>().WithMessage(message);
+        var env = new Dictionary<string, string?> { [variable] = "1" };
+        MpiLaunch.IsLaunched(env.GetValueOrDefault).Should().Be(launched);
+        MpiLaunch.IsOpenMpi(env.GetValueOrDefault).Should().Be(openMpi);
+        MpiLaunch.IsLaunched(_ => null).Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_timeout_comes_from_the_environment_or_the_default()
+    {
+        ProcessGroup.TimeoutFromEnvironment(_ => null).Should().Be(ProcessGroup.DefaultTimeout);
+        ProcessGroup.TimeoutFromEnvironment(_ => "12.5").Should().Be(TimeSpan.FromSeconds(12.5));
     }
 
     [Theory]
-    [InlineData("127.0.0.1:29500", "127.0.0.1", 29500)]
-    [InlineData("localhost:1", "localhost", 1)]
-    [InlineData("[::1]:65535", "::1", 65535)]
-    public void Addresses_parse_into_host_and_port(string address, string host, int port) =>
-        ProcessGroupSettings.ParseAddress(address).Should().Be((host, port));
-
-    [Theory]
-    [InlineData("127.0.0.1")]
-    [InlineData("127.0.0.1:")]
-    [InlineData(":29500")]
-    [InlineData("127.0.0.1:70000")]
-    [InlineData("127.0.0.1:-5")]
-    public void Malformed_addresses_are_rejected(string address) =>
-        FluentActions.Invoking(() => ProcessGroupSettings.ParseAddress(address)).Should().Throw<FormatException>().WithMessage($"*{address}*");
+    [InlineData("-1")]
+    [InlineData("0")]
+    [InlineData("soon")]
+    [InlineData("1e12")]
+    public void A_malformed_timeout_variable_is_named(string value) =>
+        FluentActions.Invoking(() => ProcessGroup.TimeoutFromEnvironment(_ => value)).Should().Throw<ArgumentException>()
+            .WithMessage($"*VT_DIST_TIMEOUT_SECONDS='{value}'*positive*");
 }

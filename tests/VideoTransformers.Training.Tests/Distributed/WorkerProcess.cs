@@ -1,66 +1,25 @@
 using System.Diagnostics;
-using System.Text;
 using VideoTransformers.TestSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
-/// <summary>
-/// One run of tests/VideoTransformers.DistributedWorker in its own process, with its output captured. Disposing kills
-/// it (and its children) if it is still running, so a hung rank never outlives its test.
-/// </summary>
-internal sealed class WorkerProcess : IDisposable
+/// <summary>tests/VideoTransformers.DistributedWorker run as a separate process, alone or as the ranks of one mpiexec.</summary>
+internal static class WorkerProcess
 {
-    private static readonly string[] DistributedVariables = ["RANK", "WORLD_SIZE", "MASTER_ADDR", "MASTER_PORT", "VT_DIST_TIMEOUT_SECONDS", "LOCAL_RANK"];
-    private readonly Process _process;
-    private readonly StringBuilder _out = new();
-    private readonly StringBuilder _err = new();
+    /// <summary>One worker on its own (no MPI unless it is given --mpi).</summary>
+    public static ChildProcess Alone(string name, IEnumerable<string> args) => new(name, ChildProcess.DotnetHost, [WorkerDll, .. args]);
 
-    public WorkerProcess(string name, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>One mpiexec running a worker per entry of <paramref name="ranks"/>, rank r with <c>ranks[r]</c>'s arguments (MPMD syntax).</summary>
+    public static ChildProcess UnderMpi(string name, IReadOnlyList<IEnumerable<string>> ranks)
     {
-        Name = name;
-        var info = new ProcessStartInfo(DotnetHost)
+        var args = new List<string>();
+        foreach (var rank in ranks)
         {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add(WorkerDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        // Only what the test says: a torchrun variable inherited from the test runner would change the rank.
-        foreach (var v in DistributedVariables) info.Environment.Remove(v);
-        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        info.Environment["OPENBLAS_NUM_THREADS"] = "1";
-        _process = new Process { StartInfo = info };
-        _process.OutputDataReceived += (_, e) => Append(_out, e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(_err, e.Data);
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-    }
-
-    public string Name { get; }
-
-    public int ExitCode => _process.ExitCode;
-
-    public string StandardOutput
-    {
-        get
-        {
-            lock (_out) return _out.ToString();
+            if (args.Count > 0) args.Add(":");
+            args.AddRange(["-n", "1", ChildProcess.DotnetHost, WorkerDll, .. rank]);
         }
+        return new ChildProcess(name, DistributedSupport.RequireMpi(), args);
     }
-
-    public string StandardError
-    {
-        get
-        {
-            lock (_err) return _err.ToString();
-        }
-    }
-
-    public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
 
     /// <summary>The worker's build output beside this test assembly's (same configuration).</summary>
     public static string WorkerDll
@@ -76,52 +35,15 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } p && File.Exists(p) ? p : "dotnet";
-
-    /// <summary>Waits for every worker; after <paramref name="limit"/> kills them all and returns false (something hung).</summary>
-    public static async Task<bool> WaitAll(TimeSpan limit, params WorkerProcess[] workers)
+    /// <summary>Waits until <paramref name="path"/> exists or the process has exited; false when the limit passed first.</summary>
+    public static async Task<bool> WaitForFile(ChildProcess process, string path, TimeSpan limit)
     {
-        using var cts = new CancellationTokenSource(limit);
-        try
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(path) && !process.HasExited)
         {
-            await Task.WhenAll(workers.Select(w => w._process.WaitForExitAsync(cts.Token)));
-            // WaitForExit without a timeout also drains the redirected output.
-            foreach (var w in workers) w._process.WaitForExit();
-            return true;
+            if (clock.Elapsed > limit) return false;
+            await Task.Delay(50);
         }
-        catch (OperationCanceledException)
-        {
-            foreach (var w in workers) w.Kill();
-            return false;
-        }
-    }
-
-    /// <summary>Everything a failure message needs to explain what each worker did.</summary>
-    public static string Describe(params WorkerProcess[] workers) => string.Join("\n", workers.Select(w =>
-        $"--- {w.Name} (exit {(w._process.HasExited ? w._process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none: killed")})\n" +
-        $"stdout:\n{w.StandardOutput}\nstderr:\n{w.StandardError}"));
-
-    public void Dispose()
-    {
-        Kill();
-        _process.Dispose();
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It exited meanwhile.
-        }
-    }
-
-    private static void Append(StringBuilder sb, string? line)
-    {
-        if (line is null) return;
-        lock (sb) sb.AppendLine(line);
+        return File.Exists(path);
     }
 }
