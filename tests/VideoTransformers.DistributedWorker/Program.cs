@@ -38,6 +38,16 @@ try
 
     // Each rank builds its replica from a different seed on purpose: the trainer must broadcast rank 0's weights.
     manual_seed(options.Seed + 1000L * rank);
+    if (options.BroadcastOnly)
+    {
+        if (group is null) throw new InvalidOperationException("--broadcast-only needs MPI (run under mpiexec or with --mpi)");
+        using var withBuffers = BroadcastModel.Create(rank);
+        torch.save(withBuffers.state_dict(), Path.Combine(dir, "initial.safetensors"));
+        new DistributedDataParallel(withBuffers, group, bucketBytes: 4096).BroadcastState();
+        torch.save(withBuffers.state_dict(), Path.Combine(dir, "weights.safetensors"));
+        group.barrier();
+        return 0;
+    }
     using var model = new FrameViT(SyntheticClips.ModelConfig);
     torch.save(model.state_dict(), Path.Combine(dir, "initial.safetensors"));
     using var train = SyntheticClips.Source(options.Clips, options.Batch, shuffle: true, shuffleSeed: 3);

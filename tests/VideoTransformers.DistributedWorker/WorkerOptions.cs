@@ -9,7 +9,8 @@ internal sealed record WorkerOptions
 {
     public const string Usage =
         "usage: [mpiexec -n N] VideoTransformers.DistributedWorker --out DIR [--timeout-seconds S] [--epochs E] [--clips C]\n" +
-        "       [--batch B] [--seed S] [--threads T] [--optimizer sgd|adamw] [--ema-decay D] [--kill-after-steps K] [--stop-after-steps K] [--mpi]\n" +
+        "       [--batch B] [--seed S] [--threads T] [--optimizer sgd|adamw] [--ema-decay D] [--kill-after-steps K] [--stop-after-steps K] [--mpi] [--broadcast-only]\n" +
+        "--broadcast-only builds a CNN-LSTM (BatchNorm buffers) from a per-rank seed, broadcasts rank 0's state and saves it.\n" +
         "--kill-after-steps / --stop-after-steps send the process SIGKILL / SIGSTOP after K steps (the failure tests).\n" +
         "Started by mpiexec, every rank joins MPI's world; started alone it trains in a single process without MPI,\n" +
         "unless --mpi makes it join a world of one. Rank R writes into DIR/rank{R}.";
@@ -25,6 +26,7 @@ internal sealed record WorkerOptions
     public int? KillAfterSteps { get; init; }
     public int? StopAfterSteps { get; init; }
     public bool ForceMpi { get; init; }
+    public bool BroadcastOnly { get; init; }
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
     /// <summary>MPI is joined under mpiexec, or alone with --mpi.</summary>
@@ -35,13 +37,13 @@ internal sealed record WorkerOptions
         var flags = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--mpi")
+            if (args[i] is "--mpi" or "--broadcast-only")
             {
-                flags["mpi"] = "true";
+                flags[args[i][2..]] = "true";
                 continue;
             }
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"unexpected argument '{args[i]}' (every option but --mpi takes a value)");
+                throw new ArgumentException($"unexpected argument '{args[i]}' (every option but --mpi and --broadcast-only takes a value)");
             flags[args[i][2..]] = args[++i];
         }
         string? Get(string flag) => flags.GetValueOrDefault(flag);
@@ -54,7 +56,7 @@ internal sealed record WorkerOptions
                 ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new ArgumentException($"--{flag} '{s}' is not a positive number")
                 : null;
 
-        var known = new[] { "out", "timeout-seconds", "epochs", "clips", "batch", "seed", "threads", "ema-decay", "kill-after-steps", "stop-after-steps", "optimizer", "mpi" };
+        var known = new[] { "out", "timeout-seconds", "epochs", "clips", "batch", "seed", "threads", "ema-decay", "kill-after-steps", "stop-after-steps", "optimizer", "mpi", "broadcast-only" };
         if (flags.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option --{unknown}");
         return new WorkerOptions
         {
@@ -69,6 +71,7 @@ internal sealed record WorkerOptions
             KillAfterSteps = Get("kill-after-steps") is null ? null : Int("kill-after-steps", 0),
             StopAfterSteps = Get("stop-after-steps") is null ? null : Int("stop-after-steps", 0),
             ForceMpi = flags.ContainsKey("mpi"),
+            BroadcastOnly = flags.ContainsKey("broadcast-only"),
             Optimizer = Get("optimizer") switch
             {
                 null or "sgd" => OptimizerKind.Sgd,

@@ -73,6 +73,35 @@ public class DistributedTrainingTests
     }
 
     [SkippableFact]
+    public async Task Broadcast_gives_rank_1_every_parameter_and_buffer_of_rank_0()
+    {
+        RequireMpi();
+        using var dir = new TempDir();
+        // Each rank builds a CNN-LSTM from its own seed and sets its BatchNorm buffers (float and int64) to its own values.
+        string[] rank = ["--out", dir.Path, "--broadcast-only", "--timeout-seconds", "120"];
+        using var ranks = WorkerProcess.UnderMpi("mpiexec -n 2", [rank, rank]);
+
+        var finished = await ChildProcess.WaitAll(HangLimit, ranks);
+
+        var story = ChildProcess.Describe(ranks);
+        finished.Should().BeTrue("no worker may hang; " + story);
+        ranks.ExitCode.Should().Be(0, story);
+        using var scope = NewDisposeScope();
+        var init0 = load(dir.File("rank0/initial.safetensors"));
+        var init1 = load(dir.File("rank1/initial.safetensors"));
+        var after0 = load(dir.File("rank0/weights.safetensors"));
+        var after1 = load(dir.File("rank1/weights.safetensors"));
+        init0.Keys.Should().Contain(k => k.EndsWith(".running_mean", StringComparison.Ordinal))
+            .And.Contain(k => k.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+        foreach (var (key, before) in init0)
+        {
+            before.equal(init1[key]).Should().BeFalse($"{key} starts different on the two ranks");
+            TensorAssert.Equal(after0[key], before, "rank 0's " + key + " is unchanged");
+            TensorAssert.Equal(after1[key], before, "rank 1's " + key + " is rank 0's");
+        }
+    }
+
+    [SkippableFact]
     public async Task Two_ranks_end_with_identical_weights_equal_to_one_process_on_the_combined_batches()
     {
         RequireMpi();
