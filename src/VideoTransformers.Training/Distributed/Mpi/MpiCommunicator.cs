@@ -187,10 +187,10 @@ public sealed unsafe class MpiCommunicator
 
     private static (int Datatype, int Size) Datatype(MpiElementType type) => type switch
     {
-        MpiElementType.Float32 => (0x4c00040a, 4),
-        MpiElementType.Float64 => (0x4c00080b, 8),
-        MpiElementType.Int32 => (0x4c000405, 4),
-        MpiElementType.Int64 => (0x4c00083a, 8),
+        MpiElementType.Float32 => (MpiLibrary.Float, 4),
+        MpiElementType.Float64 => (MpiLibrary.Double, 8),
+        MpiElementType.Int32 => (MpiLibrary.Int, 4),
+        MpiElementType.Int64 => (MpiLibrary.Int64, 8),
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not an MPI element type"),
     };
 

@@ -17,6 +17,10 @@ internal sealed unsafe class MpiLibrary
     public const int CommWorld = 0x44000000;
     public const int Sum = 0x58000003;
     public const int Byte = 0x4c00010d;
+    public const int Float = 0x4c00040a;
+    public const int Double = 0x4c00080b;
+    public const int Int = 0x4c000405;
+    public const int Int64 = 0x4c00083a;
     public const int ErrorsReturn = 0x54000001;
     public const int ThreadSerialized = 2;
     public const int Success = 0;
