@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -10,9 +12,9 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Conv2d conv1, conv2, conv3;
-    private readonly nn.BatchNorm bn1, bn2, bn3;
-    private readonly nn.Linear fc;
+    private readonly Conv2d conv1, conv2, conv3;
+    private readonly BatchNorm2d bn1, bn2, bn3;
+    private readonly Linear fc;
 
     /// <summary>Creates the encoder with widths 32, 64, 128.</summary>
     public CnnFrameEncoder(long channels, long features, long width = 32) : base(nameof(CnnFrameEncoder))
@@ -20,13 +22,13 @@ public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
         Channels = channels;
         Features = features;
         Width = width;
-        conv1 = new nn.Conv2d(channels, width, 3, 1, 1, hasBias: false);
-        bn1 = new nn.BatchNorm(width, 2);
-        conv2 = new nn.Conv2d(width, 2 * width, 3, 1, 1, hasBias: false);
-        bn2 = new nn.BatchNorm(2 * width, 2);
-        conv3 = new nn.Conv2d(2 * width, 4 * width, 3, 1, 1, hasBias: false);
-        bn3 = new nn.BatchNorm(4 * width, 2);
-        fc = new nn.Linear(4 * width, features);
+        conv1 = nn.Conv2d(channels, width, 3, stride: 1, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = nn.Conv2d(width, 2 * width, 3, stride: 1, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(2 * width);
+        conv3 = nn.Conv2d(2 * width, 4 * width, 3, stride: 1, padding: 1, bias: false);
+        bn3 = nn.BatchNorm2d(4 * width);
+        fc = nn.Linear(4 * width, features);
         RegisterComponents();
     }
 

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -9,7 +11,7 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Conv2d proj;
+    private readonly Conv2d proj;
 
     /// <summary>Creates the embedding.</summary>
     public ConvPatchEmbedding(long channels, long dim, long patchHeight, long patchWidth) : base(nameof(ConvPatchEmbedding))
@@ -18,7 +20,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
         Dim = dim;
         PatchHeight = patchHeight;
         PatchWidth = patchWidth;
-        proj = new nn.Conv2d(channels, dim, new[] { patchHeight, patchWidth }, new[] { patchHeight, patchWidth });
+        proj = nn.Conv2d(channels, dim, (patchHeight, patchWidth), stride: (patchHeight, patchWidth));
         RegisterComponents();
     }
 
@@ -32,7 +34,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
     public long PatchWidth { get; }
 
     /// <summary>The 2-D kernel [D, C, ph, pw] (e.g. to inflate into a tubelet embedding).</summary>
-    public nn.Parameter Weight => proj.weight;
+    public Parameter Weight => proj.weight;
 
     /// <summary>The (rows, columns) patch grid of a frame; throws when the patch does not divide it.</summary>
     public (long h, long w) Grid(long height, long width)

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -11,8 +13,8 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAttention
 {
-    private readonly nn.Linear qkv;
-    private readonly nn.Linear proj;
+    private readonly Linear qkv;
+    private readonly Linear proj;
 
     /// <summary>Creates the layer; <paramref name="attnDim"/> defaults to <paramref name="dim"/>.</summary>
     public MultiHeadSelfAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
@@ -27,8 +29,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
         Scale = 1.0 / Math.Sqrt(HeadDim);
         AttnDropout = attnDropout;
         ProjDropout = projDropout;
-        qkv = new nn.Linear(dim, 3 * a, qkvBias);
-        proj = new nn.Linear(a, dim);
+        qkv = nn.Linear(dim, 3 * a, qkvBias);
+        proj = nn.Linear(a, dim);
         RegisterComponents();
     }
 
@@ -54,10 +56,10 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     public bool KeepAttention { get; set; }
 
     /// <summary>The fused Q/K/V projection (exposed for factorised attention variants and checkpoint import).</summary>
-    internal nn.Linear Qkv => qkv;
+    internal Linear Qkv => qkv;
 
     /// <summary>The output projection.</summary>
-    internal nn.Linear Proj => proj;
+    internal Linear Proj => proj;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null).output;
@@ -73,7 +75,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     {
         var s = x.shape;
         if (s.Length < 2 || s[^1] != Dim)
-            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [..., N, {Dim}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [..., N, {Dim}], got {Shapes.Format(s)}.");
         var n = s[^2];
         var lead = s[..^2];
         var b = lead.Aggregate(1L, (p, q) => p * q);
@@ -85,7 +87,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
         {
             var expected = lead.Append(n).ToArray();
             if (!keyMask.shape.SequenceEqual(expected))
-                throw new ArgumentException($"MultiHeadSelfAttention key mask must have shape {Tensor.ShapeString(expected)}, got {Tensor.ShapeString(keyMask.shape)}.");
+                throw new ArgumentException($"MultiHeadSelfAttention key mask must have shape {Shapes.Format(expected)}, got {Shapes.Format(keyMask.shape)}.");
             mask = keyMask.reshape(b, 1, 1, n);
         }
         var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, mask, training ? AttnDropout : 0);

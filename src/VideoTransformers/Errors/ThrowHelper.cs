@@ -1,4 +1,6 @@
 using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers;
 
@@ -10,7 +12,7 @@ internal static class ThrowHelper
     {
         var s = x.shape;
         if (s.Length != rank)
-            throw new ArgumentException($"{module} expected a {rank}-D input {expected}, got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"{module} expected a {rank}-D input {expected}, got {Shapes.Format(s)}.");
         return s;
     }
 
@@ -19,7 +21,7 @@ internal static class ThrowHelper
     {
         var d = dim < 0 ? dim + shape.Length : dim;
         if (shape[d] != value)
-            throw new ArgumentException($"{module} expected {expected}, got {Tensor.ShapeString(shape)} (dimension {d} is {shape[d]}, expected {value}).");
+            throw new ArgumentException($"{module} expected {expected}, got {Shapes.Format(shape)} (dimension {d} is {shape[d]}, expected {value}).");
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> with a configuration message.</summary>

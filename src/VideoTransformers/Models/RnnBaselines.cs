@@ -1,6 +1,8 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -32,14 +34,14 @@ public sealed record RnnConfig
 /// </summary>
 public sealed class BiLstm : VideoClassifier
 {
-    private readonly nn.LSTM lstm;
+    private readonly LSTM lstm;
     private readonly ClassificationHead head;
 
     /// <summary>Creates the model.</summary>
     public BiLstm(RnnConfig config) : base(nameof(BiLstm))
     {
         Config = config;
-        lstm = new nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batch_first: true, bidirectional: true);
+        lstm = nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batchFirst: true, bidirectional: true);
         head = new ClassificationHead(2 * config.Hidden, config.Classes, null, config.Dropout);
         RegisterComponents();
     }
@@ -71,7 +73,7 @@ public sealed class BiLstm : VideoClassifier
     }
 
     /// <summary>The last layer's final forward and backward hidden states, concatenated: [B, 2H].</summary>
-    internal static Tensor Summarise(nn.LSTM lstm, Tensor features)
+    internal static Tensor Summarise(LSTM lstm, Tensor features)
     {
         using var scope = NewDisposeScope();
         var (_, hN, _) = lstm.forward(features);                     // [layers*2, B, H]
@@ -87,7 +89,7 @@ public sealed class BiLstm : VideoClassifier
 public sealed class CnnLstm : VideoClassifier
 {
     private readonly CnnFrameEncoder frame_encoder;
-    private readonly nn.LSTM lstm;
+    private readonly LSTM lstm;
     private readonly ClassificationHead head;
 
     /// <summary>Creates the model; <see cref="RnnConfig.FrameEncoder"/> is required.</summary>
@@ -96,7 +98,7 @@ public sealed class CnnLstm : VideoClassifier
         Config = config;
         var fe = config.FrameEncoder ?? throw ThrowHelper.Config("CnnLstm needs RnnConfig.FrameEncoder (frame channels and size).");
         frame_encoder = new CnnFrameEncoder(fe.Channels, config.FeatureDim, fe.CnnWidth);
-        lstm = new nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batch_first: true, bidirectional: true);
+        lstm = nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batchFirst: true, bidirectional: true);
         head = new ClassificationHead(2 * config.Hidden, config.Classes, null, config.Dropout);
         RegisterComponents();
     }
