@@ -47,7 +47,7 @@ public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
         using var scope = NewDisposeScope();
         var x = video.reshape(s[0] * s[1], s[2], s[3], s[4]);

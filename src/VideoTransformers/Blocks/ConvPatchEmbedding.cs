@@ -47,7 +47,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(ConvPatchEmbedding), "[B, T, C, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(ConvPatchEmbedding), "[B, T, C, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(ConvPatchEmbedding), $"[B, T, {Channels}, H, W]");
         var (gh, gw) = Grid(s[3], s[4]);
         using var scope = NewDisposeScope();

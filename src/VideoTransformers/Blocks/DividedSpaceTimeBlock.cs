@@ -55,7 +55,7 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
     public override (Tensor cls, Tensor tokens) forward((Tensor cls, Tensor tokens) input)
     {
         var (cls, x) = input;
-        var s = ThrowHelper.CheckRank(x, 4, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
         if (!cls.shape.SequenceEqual(new[] { s[0], 1L, Options.Dim }))
             throw new ArgumentException($"DividedSpaceTimeBlock expected the CLS token [{s[0]}, 1, {Options.Dim}], got {Shapes.Format(cls.shape)}.");

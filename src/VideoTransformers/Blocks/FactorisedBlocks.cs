@@ -40,7 +40,7 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
         using var scope = NewDisposeScope();
         var y = x + drop_path.forward(attn_s.forward(norm_s.forward(x)));                         // space: within each frame
@@ -102,7 +102,7 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         ThrowHelper.CheckDim(s, 3, Dim, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         long b = s[0], t = s[1], n = s[2], h = Heads / 2;
         var scale = 1.0 / Math.Sqrt(HeadDim);

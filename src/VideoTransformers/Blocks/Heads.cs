@@ -51,7 +51,7 @@ public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
     /// <summary>[B, D] → logits [B, classes].</summary>
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 2, nameof(ClassificationHead), $"[B, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 2, nameof(ClassificationHead), $"[B, {Dim}]");
         ThrowHelper.CheckDim(s, 1, Dim, nameof(ClassificationHead), $"[B, {Dim}]");
         using var scope = NewDisposeScope();
         var h = x;

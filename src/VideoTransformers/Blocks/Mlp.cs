@@ -35,6 +35,10 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() < 1 || x.shape[^1] != Dim)
+            throw new ArgumentException($"Mlp expected [..., {Dim}], got {Shapes.Format(x.shape)}.");
+        ThrowHelper.CheckInput(this, x, nameof(Mlp), $"[..., {Dim}]");
         using var scope = NewDisposeScope();
         var h = Gelu == "tanh" ? nn.functional.gelu(fc1.forward(x), GELU.Approximate.tanh) : nn.functional.gelu(fc1.forward(x));
         if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);

@@ -37,6 +37,7 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
         var s = patches.shape;
         if (s.Length < 2 || s[^1] != PatchDim)
             throw new ArgumentException($"PatchEmbedding expected [..., {PatchDim}] patches, got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, patches, nameof(PatchEmbedding), $"[..., {PatchDim}]");
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(norm_out.forward(proj.forward(norm_in.forward(patches))));
     }

@@ -69,6 +69,7 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
         var s = tokens.shape;
         if (s.Length < 2 || s[^1] != Dim)
             throw new ArgumentException($"LearnedPositionalEmbedding expected tokens [..., L, {Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, tokens, nameof(LearnedPositionalEmbedding), $"[..., L, {Dim}]");
         using var scope = NewDisposeScope();
         var pe = Resized(s[^2], grid);
         return scope.MoveToOuter(tokens + pe);
@@ -103,7 +104,7 @@ public sealed class SpaceTimePositionalEmbedding : nn.Module<Tensor, Tensor>
     /// <summary>Adds both embeddings; time is linearly interpolated when the frame count differs from training.</summary>
     public override Tensor forward(Tensor tokens)
     {
-        var s = ThrowHelper.CheckRank(tokens, 4, nameof(SpaceTimePositionalEmbedding), $"[B, T, {SpatialTokens}, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, tokens, 4, nameof(SpaceTimePositionalEmbedding), $"[B, T, {SpatialTokens}, {Dim}]");
         if (s[2] != SpatialTokens || s[3] != Dim)
             throw new ArgumentException($"SpaceTimePositionalEmbedding expected [B, T, {SpatialTokens}, {Dim}], got {Shapes.Format(s)}.");
         using var scope = NewDisposeScope();

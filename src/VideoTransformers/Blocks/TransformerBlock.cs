@@ -52,6 +52,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         var s = x.shape;
         if (s.Length < 2 || s[^1] != Options.Dim)
             throw new ArgumentException($"TransformerBlock expected tokens [..., N, {Options.Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, x, nameof(TransformerBlock), $"[..., N, {Options.Dim}]");
         using var scope = NewDisposeScope();
         Tensor y;
         if (PreNorm)

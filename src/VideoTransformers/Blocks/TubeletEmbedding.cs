@@ -79,7 +79,7 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
     /// <summary>Video [B, T, C, H, W] → tokens [B, nt, nh·nw, D].</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(TubeletEmbedding), "[B, T, C, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(TubeletEmbedding), "[B, T, C, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(TubeletEmbedding), $"[B, T, {Channels}, H, W]");
         var (nt, nh, nw) = Grid(s[1], s[3], s[4]);
         using var scope = NewDisposeScope();

@@ -111,7 +111,7 @@ public sealed class ActionBert : VideoClassifier
     {
         using var scope = NewDisposeScope();
         var feats = frame_encoder?.forward(input) ?? input;
-        var s = ThrowHelper.CheckRank(feats, 3, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
+        var s = ThrowHelper.CheckRank(this, feats, 3, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
         ThrowHelper.CheckDim(s, 2, Config.FeatureDim, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
         if (s[1] > Config.MaxLength) throw new ArgumentException($"ActionBert takes at most {Config.MaxLength} frames, got {s[1]}.");
         long b = s[0], t = s[1];

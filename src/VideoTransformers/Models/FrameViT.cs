@@ -63,7 +63,7 @@ public sealed class FrameViT : VideoClassifier
     /// <summary>Video [B, T, C, H, W] (any T) → logits [B, classes].</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(FrameViT), $"[B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(FrameViT), $"[B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}]");
         if (s[2] != Config.Channels || s[3] != Config.ImageHeight || s[4] != Config.ImageWidth)
             throw new ArgumentException($"FrameViT expected input [B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}], got {Shapes.Format(s)}.");
         long b = s[0], t = s[1];

@@ -66,7 +66,7 @@ public sealed class BiLstm : VideoClassifier
     /// <inheritdoc />
     public override Tensor forward(Tensor features)
     {
-        var s = ThrowHelper.CheckRank(features, 3, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
+        var s = ThrowHelper.CheckRank(this, features, 3, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
         ThrowHelper.CheckDim(s, 2, Config.FeatureDim, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(head.forward(Summarise(lstm, features)));

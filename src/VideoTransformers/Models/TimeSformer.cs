@@ -77,7 +77,7 @@ public sealed class TimeSformer : VideoClassifier
     /// <summary>Video [B, T, C, H, W] → logits [B, classes]; T and H×W may differ from training (embeddings are interpolated).</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(TimeSformer), $"[B, T, {Config.Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(TimeSformer), $"[B, T, {Config.Channels}, H, W]");
         long b = s[0], t = s[1], d = Config.Dim;
         var (gh, gw) = patch_embed.Grid(s[3], s[4]);
         var n = gh * gw;

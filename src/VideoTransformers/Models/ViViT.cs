@@ -115,7 +115,7 @@ public sealed class ViViT : VideoClassifier
     /// <summary>Video [B, T, C, H, W] → logits [B, classes]. T, H and W may differ from training (positions are interpolated).</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(ViViT), $"[B, T, {Config.Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(ViViT), $"[B, T, {Config.Channels}, H, W]");
         var b = s[0];
         var c = Config;
         using var scope = NewDisposeScope();
