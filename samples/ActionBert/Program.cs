@@ -10,7 +10,7 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["kth", "samples-per-class", "feature-dim", "epochs", "batch-size", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -62,7 +62,7 @@ foreach (var (name, dataset) in splits)
     {
         using var owned = batch;
         using var scope = NewDisposeScope();
-        var rows = encoder.forward(batch.Inputs).contiguous().data<float>();     // [B, T, F]
+        var rows = encoder.forward(batch.Inputs).contiguous().data<float>().ToArray();     // [B, T, F]
         var perClip = first.Frames * featureDim;
         for (var i = 0; i < batch.Size; i++)
         {
@@ -83,14 +83,14 @@ foreach (var (name, dataset) in splits)
     using var store = FeatureStore.Open(Path.Combine(outDir, "features", name + ".f32"));
     var values = new float[store.Count * store.MaxLength * store.Dimension];
     for (var v = 0; v < store.Count; v++) store.GetPadded(v).CopyTo(values.AsSpan(v * store.MaxLength * store.Dimension));
-    return (tensor(values, [store.Count, store.MaxLength, store.Dimension]), tensor(store.Entries.Select(e => (long)e.LabelIndex).ToArray()));
+    return (tensor(values, new long[] { store.Count, store.MaxLength, store.Dimension }), tensor(store.Entries.Select(e => (long)e.LabelIndex).ToArray()));
 }
 var sources = new Dictionary<string, TensorBatchSource>();
 using (NewDisposeScope())
 {
     var raw = splits.Keys.ToDictionary(name => name, Read);
     var flat = raw["train"].X.reshape(-1, featureDim);
-    var (mean, std) = (flat.mean(0), flat.std(0).add(1e-6));
+    var (mean, std) = (flat.mean([0]), flat.std(0).add(1e-6));
     foreach (var (name, (x, y)) in raw)
         sources[name] = new TensorBatchSource(x.sub(mean).div(std), y, training.BatchSize, classes, shuffle: name == "train", seed: training.DataSeed);
 }

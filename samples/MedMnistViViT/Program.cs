@@ -7,7 +7,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["data", "epochs", "batch-size", "limit", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)

@@ -9,7 +9,7 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["data", "demo-split", "fold", "epochs", "batch-size", "frames", "size", "clip-step", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
