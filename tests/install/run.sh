@@ -6,7 +6,7 @@
 # VideoTransformers.Models package's build/ and buildTransitive/ targets fix libLibTorchSharp.so in the output.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PKG="$ROOT/artifacts/packages"
+PKG=${VT_PACKAGES:-$ROOT/artifacts/packages}   # VT_PACKAGES: another folder of packed .nupkg files
 [ -f "$PKG/VideoTransformers.0.1.0.nupkg" ] || { echo "install test: no packages in $PKG (run ./build.sh pack)"; exit 1; }
 
 # The loader fix must travel in the Models package, for direct and transitive consumers alike.
@@ -46,6 +46,11 @@ cat > nuget.config <<XML
     <add key="local" value="$PKG" />
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
+  <!-- Our packages only from the local folder, never a same-named package from nuget.org. -->
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="VideoTransformers" /><package pattern="VideoTransformers.*" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
 </configuration>
 XML
 dotnet add package VideoTransformers --version 0.1.0 >/dev/null
