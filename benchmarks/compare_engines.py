@@ -18,7 +18,7 @@ split's medians and the picks); OUT may be given with or without .md.
 
 usage: benchmarks/compare_engines.py --old-vt ../main/artifacts/vt/vt [--new-vt artifacts/vt/vt]
            [--old-splits 1+2,2+1] [--new-threads 1,2] [--torch-splits 1+2,2+1]
-           [--presets frame-vit-kth,...] [--modes train,infer] [--rounds 5] [--steps 10] --out docs/engines
+           [--presets frame-vit-kth,...] [--modes train,infer] [--rounds 5] [--steps 10] [--batch-size N] --out docs/engines
 A split written without +BLAS (e.g. --old-splits 1,2) passes no --blas-threads and leaves OPENBLAS_NUM_THREADS unset
 (for trying the script with the new vt standing in for the old one).
 """
@@ -69,6 +69,7 @@ def main():
     ap.add_argument("--modes", default=",".join(cp.MODES))
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--batch-size", type=int, default=0, help="one batch size for every preset (default: compare_presets.PRESETS')")
     ap.add_argument("--out", required=True, help="OUT.md and OUT.json are written")
     a = ap.parse_args()
     for vt in (a.old_vt, a.new_vt):
@@ -91,7 +92,7 @@ def main():
 
     rows = []
     for preset in presets:
-        batch = batches[preset]
+        batch = a.batch_size or batches[preset]
         # The PyTorch twin is built from the new vt's spec of the preset; the old vt builds the same preset by name.
         with cp.preset_spec(a.new_vt, preset) as spec:
             for mode in modes:
