@@ -24,7 +24,7 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
         PrefixTokens = prefixTokens;
         Grid = grid;
         // No dispose scope here: TorchSharp disposes a Parameter created inside one when the scope ends.
-        weight = new Parameter(nn.init.trunc_normal_(empty(1, length, dim), std: 0.02));
+        weight = Init.trunc_normal_parameter(0.02, 1, length, dim);
         RegisterComponents();
     }
 
@@ -89,8 +89,8 @@ public sealed class SpaceTimePositionalEmbedding : nn.Module<Tensor, Tensor>
         SpatialTokens = spatialTokens;
         Dim = dim;
         // No dispose scope here: TorchSharp disposes a Parameter created inside one when the scope ends.
-        space = new Parameter(nn.init.trunc_normal_(empty(1, 1, spatialTokens, dim), std: 0.02));
-        time = new Parameter(nn.init.trunc_normal_(empty(1, frames, 1, dim), std: 0.02));
+        space = Init.trunc_normal_parameter(0.02, 1, 1, spatialTokens, dim);
+        time = Init.trunc_normal_parameter(0.02, 1, frames, 1, dim);
         RegisterComponents();
     }
 

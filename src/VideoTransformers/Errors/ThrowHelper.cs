@@ -34,7 +34,7 @@ internal static class ThrowHelper
         if (p is null) return;
         if (p.dtype != x.dtype)
             throw new ArgumentException($"{module} has {p.dtype} parameters but got a {x.dtype} input {Shapes.Format(x.shape)}; convert the input (x.to({p.dtype})) or the module (module.to({x.dtype})).");
-        if (p.device != x.device)
+        if (p.device_type != x.device_type || p.device_index != x.device_index)
             throw new ArgumentException($"{module} has parameters on {p.device} but got an input on {x.device}; move one to the other's device.");
     }
 

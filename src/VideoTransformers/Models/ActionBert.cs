@@ -68,7 +68,7 @@ public sealed class ActionBert : VideoClassifier
         var c = config;
         if (c.FrameEncoder is { } fe) frame_encoder = new CnnFrameEncoder(fe.Channels, c.FeatureDim, fe.CnnWidth);
         feature_proj = nn.Linear(c.FeatureDim, c.Dim);
-        cls_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(c.MaxLength + 1, c.Dim, 1);
         emb_norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
         encoder = new TransformerEncoder(new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps),

@@ -30,7 +30,7 @@ public sealed class FrameViT : VideoClassifier
         var n = patchify.PatchCount(config.ImageHeight, config.ImageWidth);
         var patchDim = config.Channels * config.PatchSize * config.PatchSize;
         patch_embed = new PatchEmbedding(patchDim, config.TokenDim);
-        cls_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, 1, config.TokenDim), std: 0.02));
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, 1, config.TokenDim);
         pos_embed = new LearnedPositionalEmbedding(n + 1, config.TokenDim, 1, (config.ImageHeight / config.PatchSize, config.ImageWidth / config.PatchSize));
         encoder = new TransformerEncoder(new BlockOptions(config.TokenDim, config.Heads, config.MlpDim, config.AttnDim,
             config.Dropout, config.AttnDropout, config.DropPath), config.Layers);

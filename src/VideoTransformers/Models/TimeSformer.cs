@@ -31,7 +31,7 @@ public sealed class TimeSformer : VideoClassifier
         var c = config;
         patch_embed = new ConvPatchEmbedding(c.Channels, c.Dim, c.PatchSize, c.PatchSize);
         (_gh, _gw) = patch_embed.Grid(c.ImageHeight, c.ImageWidth);
-        cls_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(_gh * _gw + 1, c.Dim, 1, (_gh, _gw));
         if (c.Attention != TimeSformerAttention.SpaceOnly) time_embed = new LearnedPositionalEmbedding(c.Frames, c.Dim);
         var o = new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps, c.Gelu, c.QkvBias);

@@ -40,19 +40,19 @@ public sealed class ViViT : VideoClassifier
         var ns = _nh * _nw;
         var o = new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, c.DropPath, c.LayerNormEps, c.Gelu);
         var prefix = c.Pooling == Pooling.Cls ? 1 : 0;
-        using var scope = NewDisposeScope();
+        // No dispose scope around construction: TorchSharp disposes a Parameter created inside one when it ends.
         switch (c.Variant)
         {
             case ViViTVariant.Joint:
-                if (prefix == 1) cls_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+                if (prefix == 1) cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
                 pos_embed = new LearnedPositionalEmbedding(_nt * ns + prefix, c.Dim, prefix);
                 encoder = new TransformerEncoder(o, c.Layers);
                 break;
             case ViViTVariant.FactorisedEncoder:
                 if (prefix == 1)
                 {
-                    cls_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, 1, c.Dim), std: 0.02));
-                    temporal_token = new Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+                    cls_token = Init.trunc_normal_parameter(0.02, 1, 1, 1, c.Dim);
+                    temporal_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
                 }
                 pos_embed = new LearnedPositionalEmbedding(ns + prefix, c.Dim, prefix, (_nh, _nw));
                 spatial = new TransformerEncoder(o, c.Layers);
