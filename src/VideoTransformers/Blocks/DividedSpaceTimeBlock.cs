@@ -59,6 +59,7 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
         if (!cls.shape.SequenceEqual(new[] { s[0], 1L, Options.Dim }))
             throw new ArgumentException($"DividedSpaceTimeBlock expected the CLS token [{s[0]}, 1, {Options.Dim}], got {Shapes.Format(cls.shape)}.");
+        ThrowHelper.CheckInput(this, cls, nameof(DividedSpaceTimeBlock), $"the CLS token [{s[0]}, 1, {Options.Dim}]");
         long b = s[0], t = s[1], n = s[2], d = s[3];
         using var scope = NewDisposeScope();
         // Temporal attention: tokens at the same position attend over time.

@@ -76,7 +76,18 @@ public sealed class BiLstm : VideoClassifier
     internal static Tensor Summarise(LSTM lstm, Tensor features)
     {
         using var scope = NewDisposeScope();
-        var (_, hN, _) = lstm.forward(features);                     // [layers*2, B, H]
+        // oneDNN 3.7.1's inference LSTM (brgemm:avx512_core forward_inference, chosen by libtorch 2.10 when nothing
+        // needs a gradient) returned hidden states off by up to 0.4 here, while its training kernel and PyTorch 1.13
+        // agree. An input that requires a gradient keeps libtorch on the training kernel; outside grad mode the result
+        // is detached again, so callers see no graph.
+        var gradMode = is_grad_enabled();
+        Tensor hN;
+        using (enable_grad())
+        {
+            var input = features.requires_grad ? features : features.detach().requires_grad_(true);
+            (_, hN, _) = lstm.forward(input);                        // [layers*2, B, H]
+            if (!gradMode) hN = hN.detach();
+        }
         var l = hN.size(0);
         return scope.MoveToOuter(cat(new[] { hN[l - 2], hN[l - 1] }, 1));
     }
