@@ -34,6 +34,7 @@ internal static class DecodeBenchmark
     public static int Run(string[] args)
     {
         int repeats = 5, workers = 2;
+        string? only = null, skip = null;
         string data = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
         for (int i = 0; i < args.Length; i++)
         {
@@ -43,6 +44,8 @@ internal static class DecodeBenchmark
                 case "--repeats": repeats = int.Parse(Next(), Inv); break;
                 case "--workers": workers = int.Parse(Next(), Inv); break;
                 case "--data": data = Path.GetFullPath(Next()); break;
+                case "--only": only = Next(); break;
+                case "--skip": skip = Next(); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
             }
         }
@@ -70,8 +73,11 @@ internal static class DecodeBenchmark
                  new("batched whole files, then 4 slices each", BatchedWholeThenSlice)]),
             ("KTH 60 files (6 clips x 10), 64x64 gray", kth60, [.. Common, new("batched: up to 16 files per ffmpeg run", Batched)]),
         };
-        foreach (var (name, jobs, variants) in workloads)
+        foreach (var (name, jobs, all) in workloads)
         {
+            // --only picks workloads and --skip drops variants by a part of their names (the first variant stays the baseline).
+            if (only is not null && !name.Contains(only, StringComparison.Ordinal)) continue;
+            var variants = all.Where((v, k) => k == 0 || skip is null || !v.Name.Contains(skip, StringComparison.Ordinal)).ToArray();
             var reference = variants[0].Run(jobs, workers);
             foreach (var v in variants.Skip(1))
             {
