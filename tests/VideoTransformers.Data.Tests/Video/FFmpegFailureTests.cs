@@ -102,6 +102,26 @@ public class FFmpegFailureTests
     }
 
     [SkippableFact]
+    public void A_hung_batched_run_is_killed_after_the_idle_timeout_and_each_file_then_fails_alone()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the fake tools are shell scripts and the check reads /proc");
+        using var tmp = new TempDir();
+        var tools = FakeFFmpeg(tmp, """echo started >> "$DIR/runs"; sleep 600 & echo $! > "$DIR/child.pid"; wait""") with { IdleTimeout = TimeSpan.FromSeconds(2) };
+        var kth = TestFiles.KthClips();
+        var decoder = new VideoBatchDecoder(new VideoDecodeOptions(32, 32, PixelFormat.Gray), skipBadFiles: true, tools: tools);
+        var result = decoder.DecodeAll([kth[0], kth[1], kth[2]]);
+        result.Videos.Should().BeEmpty();
+        result.Skipped.Select(s => s.FilePath).Should().Equal(kth[0], kth[1], kth[2]);
+        result.Skipped.Should().OnlyContain(s => s.Error.Message.Contains("wrote nothing for 2 s and was killed"));
+        // One batched run, then one per file: a hang is not halved and retried. (At most: on a loaded machine the
+        // watchdog can kill a shell before it writes its line.)
+        File.ReadAllLines(tmp.File("runs")).Should().HaveCountLessThanOrEqualTo(4);
+        var (shell, child) = WaitForPids(tmp);
+        WaitUntilDead(shell).Should().BeTrue();
+        WaitUntilDead(child).Should().BeTrue("the hung grandchild is killed with the tree");
+    }
+
+    [SkippableFact]
     public void An_ffmpeg_that_stops_early_with_success_is_not_taken_for_a_shorter_video()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the fake tools are shell scripts");
