@@ -40,7 +40,7 @@ public static class Program
         "usage: VideoTransformers.Benchmarks ops [--repeats N] [--threads 1,2] [--json FILE] [--no-python]\n" +
         "  ops   µs per call of small ops (add of two [16] tensors, [64,64] matmul) and GFLOP/s of a\n" +
         "        1024x1024x1024 float32 GEMM, ours vs Python PyTorch (benchmarks/python/ops_bench.py), per thread count\n" +
-        "       VideoTransformers.Benchmarks decode [--repeats N] [--workers 2] [--data DIR]\n" +
+        "       VideoTransformers.Benchmarks decode [--repeats N] [--workers 2] [--data DIR] [--only WORKLOAD] [--skip VARIANT]\n" +
         "  decode  frames/s of the video decoders side by side on the real KTH and UCF101 clips";
 
     private static int Fail(string message)
