@@ -176,9 +176,9 @@ public static class OptimizerExtensions
         }
     }
 
-    // Copies source into the slot; without a source the slot goes back to a fresh optimizer's: zeros for the moments
-    // Adam creates with the optimizer, nothing for the tensors created at the first step (SGD's momentum) or only with
-    // amsgrad (max_exp_avg_sq, which stays as it is when the optimizer has it and the file does not).
+    // Copies source into the slot. Without a source the slot goes back to a fresh optimizer's: zeros for the tensors
+    // TorchSharp's Adam and AdamW make when the optimizer is built (exp_avg, exp_avg_sq, and max_exp_avg_sq with
+    // amsgrad), none for SGD's momentum buffer, which its first step makes.
     private static void SetSlot(OptimizerState state, string name, Tensor? current, Tensor? source, Parameter parameter)
     {
         if (source is not null && current is not null)
@@ -188,8 +188,7 @@ public static class OptimizerExtensions
         }
         if (source is null)
         {
-            if (name is "exp_avg" or "exp_avg_sq") current?.zero_();
-            else if (name == "momentum_buffer" && current is not null)
+            if (name == "momentum_buffer" && current is not null)
             {
                 current.Dispose();
                 ((SGD.State)state).momentum_buffer = null!;
