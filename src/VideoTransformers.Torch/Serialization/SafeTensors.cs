@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace VideoTransformers.Torch.Serialization;
@@ -45,7 +44,9 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var dtype = DTypeName(tensor.dtype);
-        using var host = tensor.detach().cpu().contiguous();
+        // detach/cpu/contiguous may each make a new handle: the scope frees every one of them, not just the last.
+        using var scope = NewDisposeScope();
+        var host = tensor.detach().cpu().contiguous();
         // bytes on an empty tensor throws in TorchSharp; an empty tensor has no bytes to copy anyway.
         var bytes = host.numel() == 0 ? Array.Empty<byte>() : host.bytes.ToArray();
         return new SafeTensorEntry(name, dtype, tensor.shape, bytes);
