@@ -51,9 +51,9 @@ public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
         ThrowHelper.CheckDim(s, 2, Channels, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
         using var scope = NewDisposeScope();
         var x = video.reshape(s[0] * s[1], s[2], s[3], s[4]);
-        x = nn.functional.max_pool2d(bn1.forward(OneDnnConvolution.Forward(conv1, x)).relu(), new long[] { 2, 2 });
-        x = nn.functional.max_pool2d(bn2.forward(OneDnnConvolution.Forward(conv2, x)).relu(), new long[] { 2, 2 });
-        x = bn3.forward(OneDnnConvolution.Forward(conv3, x)).relu().mean(new long[] { 2, 3 });
+        x = nn.functional.max_pool2d(bn1.forward(SafeConvolution.Forward(conv1, x)).relu(), new long[] { 2, 2 });
+        x = nn.functional.max_pool2d(bn2.forward(SafeConvolution.Forward(conv2, x)).relu(), new long[] { 2, 2 });
+        x = bn3.forward(SafeConvolution.Forward(conv3, x)).relu().mean(new long[] { 2, 3 });
         return scope.MoveToOuter(fc.forward(x).reshape(s[0], s[1], Features));
     }
 }

@@ -51,7 +51,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
         ThrowHelper.CheckDim(s, 2, Channels, nameof(ConvPatchEmbedding), $"[B, T, {Channels}, H, W]");
         var (gh, gw) = Grid(s[3], s[4]);
         using var scope = NewDisposeScope();
-        var y = OneDnnConvolution.Forward(proj, video.reshape(s[0] * s[1], s[2], s[3], s[4]));   // [B*T, D, gh, gw]
+        var y = SafeConvolution.Forward(proj, video.reshape(s[0] * s[1], s[2], s[3], s[4]));   // [B*T, D, gh, gw]
         var tokens = y.flatten(2).transpose(1, 2).reshape(s[0], s[1], gh * gw, Dim);
         return scope.MoveToOuter(tokens);
     }

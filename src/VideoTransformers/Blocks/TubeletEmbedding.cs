@@ -89,7 +89,7 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
             long pt = nt * Tubelet[0] - s[1], ph = nh * Tubelet[1] - s[3], pw = nw * Tubelet[2] - s[4];
             if (pt > 0 || ph > 0 || pw > 0) x = nn.functional.pad(x, new[] { 0, pw, 0, ph, 0, pt });
         }
-        var y = OneDnnConvolution.Forward(proj, x);                                 // [B, D, nt, nh, nw]
+        var y = SafeConvolution.Forward(proj, x);                                 // [B, D, nt, nh, nw]
         var tokens = y.flatten(3).permute(0, 2, 3, 1);               // [B, nt, nh*nw, D]
         return scope.MoveToOuter(tokens);
     }
