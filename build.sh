@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # VideoTransformers build entry point.
-#   ./build.sh deps    install missing Debian packages (libtorch, OpenBLAS, the ffmpeg/ffprobe tools, MPICH, python3-torch, cmake, g++)
-#   ./build.sh build   deps + native shim + managed code; leaves the CLI at artifacts/vt/vt
+#   ./build.sh deps    install missing Debian packages (the ffmpeg/ffprobe tools, MPICH, and python3-torch with OpenBLAS
+#                      as the independent reference for the parity tests); libtorch itself comes from NuGet (TorchSharp-cpu)
+#   ./build.sh build   deps + managed code; leaves the CLI at artifacts/vt/vt
 #   ./build.sh test    build + the whole test suite
 #   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)
 #   ./build.sh pack    build + NuGet packages in artifacts/packages
@@ -11,10 +12,10 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 CONFIG=${CONFIG:-Release}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# OpenBLAS runs the GEMMs with its own pool (all cores by default); vt keeps libtorch's intra-op pool at 1 thread.
 
-
-DEB_PACKAGES=(libtorch-dev libopenblas0-pthread mpich python3-torch python3-numpy cmake g++ make ffmpeg)
+# No compiler and no libtorch-dev: the project has no native code of its own, and TorchSharp-cpu brings libtorch 2.10.
+# python3-torch (Debian's PyTorch 1.13) is only the independent reference of the parity tests and benchmarks.
+DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
@@ -32,7 +33,8 @@ deps() {
   else
     log "system packages present"
   fi
-  # libtorch1.13 pulls in the netlib reference BLAS, ~40x slower than OpenBLAS: make sure OpenBLAS wins.
+  # python3-torch pulls in the netlib reference BLAS, ~40x slower than OpenBLAS: make sure OpenBLAS wins for the
+  # PyTorch reference (it does not touch TorchSharp, whose libtorch brings MKL).
   local blas
   blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || true)
   case "$blas" in

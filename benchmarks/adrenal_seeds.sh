@@ -20,7 +20,7 @@ mkdir -p "$OUT"
 train() {
   local seed=$1
   "$VT" train --config "$CONFIG" --dataset medmnist3d --data "$DATA" --seed "$seed" --out "$OUT/seed$seed" \
-    --threads 1 --blas-threads 1 --quiet > "$OUT/seed$seed.log" 2>&1 || { echo "seed $seed failed"; tail "$OUT/seed$seed.log"; return 1; }
+    --threads 1 --quiet > "$OUT/seed$seed.log" 2>&1 || { echo "seed $seed failed"; tail "$OUT/seed$seed.log"; return 1; }
 }
 
 running=0

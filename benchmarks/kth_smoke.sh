@@ -14,7 +14,7 @@ mkdir -p "$OUT"
 run() {
   local name=$1; shift
   "$VT" train "$@" --dataset kth --data "$DATA" --split custom:1,3//4 --subsequences --batch-size 4 --epochs "$EPOCHS" --seed "$SEED" \
-    --out "$OUT/$name" --threads 1 --blas-threads 1 --quiet > "$OUT/$name.log" 2>&1 || { echo "$name failed"; tail "$OUT/$name.log"; exit 1; }
+    --out "$OUT/$name" --threads 1 --quiet > "$OUT/$name.log" 2>&1 || { echo "$name failed"; tail "$OUT/$name.log"; exit 1; }
 }
 run frame-vit --model frame-vit --preset frame-vit-kth
 run vivit --model vivit

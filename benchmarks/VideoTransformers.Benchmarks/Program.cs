@@ -1,18 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
-using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Benchmarks;
 
 /// <summary>
-/// Benchmarks of the binding against Python PyTorch on the same libtorch. Usage:
+/// Benchmarks of TorchSharp (libtorch 2.10, as vt uses it) against Python PyTorch (Debian's python3-torch). Usage:
 /// <code>dotnet run --project benchmarks/VideoTransformers.Benchmarks -c Release -- ops [--repeats N] [--threads 1,2] [--json FILE] [--no-python]</code>
 /// See benchmarks/README.md.
 /// </summary>
-public static partial class Program
+public static class Program
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -42,7 +40,7 @@ public static partial class Program
         "usage: VideoTransformers.Benchmarks ops [--repeats N] [--threads 1,2] [--json FILE] [--no-python]\n" +
         "  ops   µs per call of small ops (add of two [16] tensors, [64,64] matmul) and GFLOP/s of a\n" +
         "        1024x1024x1024 float32 GEMM, ours vs Python PyTorch (benchmarks/python/ops_bench.py), per thread count\n" +
-        "       VideoTransformers.Benchmarks decode [--repeats N] [--workers 2] [--data DIR]\n" +
+        "       VideoTransformers.Benchmarks decode [--repeats N] [--workers 2] [--data DIR] [--only WORKLOAD] [--skip VARIANT]\n" +
         "  decode  frames/s of the video decoders side by side on the real KTH and UCF101 clips";
 
     private static int Fail(string message)
@@ -82,9 +80,8 @@ public static partial class Program
 
     private static int Ops(Options o)
     {
-        var blas = EnsureSingleThreadedOpenBlas();
-        Console.WriteLine($"VideoTransformers ops benchmark: libtorch {version}, {Environment.ProcessorCount} logical CPUs, " +
-                          $"OPENBLAS_NUM_THREADS={blas}, median of {o.Repeats} repeats");
+        Console.WriteLine($"VideoTransformers ops benchmark: TorchSharp's libtorch {__version__}, {Environment.ProcessorCount} logical CPUs, " +
+                          $"median of {o.Repeats} repeats");
 
         var ours = new Dictionary<int, Figures>();
         foreach (var t in o.Threads) ours[t] = MeasureOurs(t, o.Repeats);
@@ -114,15 +111,15 @@ public static partial class Program
             Row("matmul [1024,1024]²", t, ours[t].Gemm1024Gflops, theirs?[t].Gemm1024Gflops);
         Console.WriteLine();
         Console.WriteLine("µs: lower is better, a ratio above 1 means we are slower. GFLOP/s: higher is better, a ratio below 1 means we are slower.");
-        Console.WriteLine("libtorch hands float32 GEMM to the system BLAS (sgemm_), whose threads follow OPENBLAS_NUM_THREADS, not set_num_threads.");
+        Console.WriteLine("Ours: MKL GEMM in libtorch's intra-op pool (set_num_threads). PyTorch (Debian): OpenBLAS GEMM, run with OPENBLAS_NUM_THREADS");
+        Console.WriteLine("equal to the thread count, so that both sides compute on the same number of threads.");
 
         if (o.JsonPath != null)
         {
             var doc = new
             {
-                libtorch = version,
+                libtorch = __version__,
                 pytorch = torchVersion,
-                openblas_num_threads = blas,
                 repeats = o.Repeats,
                 ours = ours.ToDictionary(kv => kv.Key.ToString(Inv), kv => kv.Value),
                 pytorch_results = theirs?.ToDictionary(kv => kv.Key.ToString(Inv), kv => kv.Value),
@@ -193,6 +190,21 @@ public static partial class Program
 
     private static (Dictionary<int, Figures>, string) MeasurePyTorch(Options o)
     {
+        var results = new Dictionary<int, Figures>();
+        var version = "?";
+        // One process per thread count: Debian's PyTorch hands GEMM to OpenBLAS, whose pool size is read from
+        // OPENBLAS_NUM_THREADS once at load, so each count needs a fresh process with the variable set to it.
+        foreach (var t in o.Threads)
+        {
+            var (figures, v) = MeasurePyTorch(o, t);
+            results[t] = figures;
+            version = v;
+        }
+        return (results, version);
+    }
+
+    private static (Figures, string) MeasurePyTorch(Options o, int threads)
+    {
         var script = Path.Combine(RepoRoot(), "benchmarks", "python", "ops_bench.py");
         var python = Environment.GetEnvironmentVariable("VT_PYTHON");
         if (string.IsNullOrEmpty(python)) python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -204,7 +216,7 @@ public static partial class Program
         };
         psi.ArgumentList.Add(script);
         psi.ArgumentList.Add("--threads");
-        psi.ArgumentList.Add(string.Join(',', o.Threads));
+        psi.ArgumentList.Add(threads.ToString(Inv));
         psi.ArgumentList.Add("--repeats");
         psi.ArgumentList.Add(o.Repeats.ToString(Inv));
         foreach (var (flag, value) in new[] { ("--add-calls", AddCalls), ("--matmul-calls", MatmulCalls), ("--gemm-calls", GemmCalls) })
@@ -212,7 +224,7 @@ public static partial class Program
             psi.ArgumentList.Add(flag);
             psi.ArgumentList.Add(value.ToString(Inv));
         }
-        psi.Environment["OPENBLAS_NUM_THREADS"] = "1"; // libtorch's pool is the only one, as on our side
+        psi.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString(Inv);
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {python}");
         var err = p.StandardError.ReadToEndAsync();
@@ -221,14 +233,9 @@ public static partial class Program
         if (p.ExitCode != 0) throw new InvalidOperationException($"{python} {script} exited with {p.ExitCode}: {err.Result.Trim()}");
 
         using var doc = JsonDocument.Parse(output);
-        var results = new Dictionary<int, Figures>();
-        foreach (var t in doc.RootElement.GetProperty("results").EnumerateObject())
-        {
-            var v = t.Value;
-            results[int.Parse(t.Name, Inv)] = new Figures(v.GetProperty("add16_us").GetDouble(), v.GetProperty("matmul64_us").GetDouble(),
-                v.GetProperty("gemm1024_gflops").GetDouble());
-        }
-        return (results, doc.RootElement.GetProperty("torch").GetString() ?? "?");
+        var v = doc.RootElement.GetProperty("results").GetProperty(threads.ToString(Inv));
+        var figures = new Figures(v.GetProperty("add16_us").GetDouble(), v.GetProperty("matmul64_us").GetDouble(), v.GetProperty("gemm1024_gflops").GetDouble());
+        return (figures, doc.RootElement.GetProperty("torch").GetString() ?? "?");
     }
 
     private static string RepoRoot()
@@ -237,20 +244,4 @@ public static partial class Program
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "VideoTransformers.sln"))) dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("cannot find VideoTransformers.sln above " + AppContext.BaseDirectory);
     }
-
-    /// <summary>
-    /// OpenBLAS reads OPENBLAS_NUM_THREADS once, when it is loaded with libtorch on the first tensor call. Unless the
-    /// user chose a value, set 1 in the native environment now (.NET's Environment API does not reach getenv on Linux),
-    /// so that libtorch's own pool is the only one, as for the child Python.
-    /// </summary>
-    private static string EnsureSingleThreadedOpenBlas()
-    {
-        var current = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS");
-        if (!string.IsNullOrEmpty(current)) return current;
-        if (OperatingSystem.IsLinux() && setenv("OPENBLAS_NUM_THREADS", "1", 0) == 0) return "1";
-        return "(unset)";
-    }
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int setenv(string name, string value, int overwrite);
 }

@@ -6,8 +6,9 @@ Times, with torch.set_num_threads(n) for each n in --threads:
 Each figure is the median over --repeats batches; the op runs inline in the loop (no lambda call per op), and
 every result is freed before the next call, as the .NET side disposes each result.
 
-Prints one JSON object on stdout. Run it with OPENBLAS_NUM_THREADS=1 (the .NET side sets it), so that
-libtorch's own thread pool is the only one.
+Prints one JSON object on stdout. Debian's PyTorch hands float32 GEMM to OpenBLAS, whose pool size comes from
+OPENBLAS_NUM_THREADS (read once, at load): the .NET side runs this script once per thread count n with
+OPENBLAS_NUM_THREADS=n, so that the GEMM uses as many threads as its own (MKL inside libtorch's intra-op pool).
 """
 import argparse
 import json

@@ -10,7 +10,7 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["kth", "samples-per-class", "feature-dim", "epochs", "batch-size", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -26,7 +26,14 @@ var featureDim = Int("feature-dim", 128);
 var epochs = Int("epochs", 15);
 // Warmup is capped at a fifth of the run: a one-epoch check would otherwise spend every step warming up from lr 0.
 var training = TrainingConfig.AdamWCosine with { Epochs = epochs, BatchSize = Int("batch-size", 32), LearningRate = 3e-4, WarmupEpochs = Math.Min(1, epochs / 5.0) };
-set_num_threads(Int("threads", Environment.ProcessorCount));
+var threads = Int("threads", Environment.ProcessorCount);
+if (threads < 1)
+{
+    // libtorch aborts the process on set_num_threads(0) instead of throwing.
+    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    return 2;
+}
+set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // The synthetic motion set needs no download; --kth DIR uses real clips, the last person held out for testing.
@@ -62,7 +69,7 @@ foreach (var (name, dataset) in splits)
     {
         using var owned = batch;
         using var scope = NewDisposeScope();
-        var rows = encoder.forward(batch.Inputs).contiguous().data<float>();     // [B, T, F]
+        var rows = encoder.forward(batch.Inputs).contiguous().data<float>().ToArray();     // [B, T, F]
         var perClip = first.Frames * featureDim;
         for (var i = 0; i < batch.Size; i++)
         {
@@ -83,14 +90,14 @@ foreach (var (name, dataset) in splits)
     using var store = FeatureStore.Open(Path.Combine(outDir, "features", name + ".f32"));
     var values = new float[store.Count * store.MaxLength * store.Dimension];
     for (var v = 0; v < store.Count; v++) store.GetPadded(v).CopyTo(values.AsSpan(v * store.MaxLength * store.Dimension));
-    return (tensor(values, [store.Count, store.MaxLength, store.Dimension]), tensor(store.Entries.Select(e => (long)e.LabelIndex).ToArray()));
+    return (tensor(values, new long[] { store.Count, store.MaxLength, store.Dimension }), tensor(store.Entries.Select(e => (long)e.LabelIndex).ToArray()));
 }
 var sources = new Dictionary<string, TensorBatchSource>();
 using (NewDisposeScope())
 {
     var raw = splits.Keys.ToDictionary(name => name, Read);
     var flat = raw["train"].X.reshape(-1, featureDim);
-    var (mean, std) = (flat.mean(0), flat.std(0).add(1e-6));
+    var (mean, std) = (flat.mean([0]), flat.std(0).add(1e-6));
     foreach (var (name, (x, y)) in raw)
         sources[name] = new TensorBatchSource(x.sub(mean).div(std), y, training.BatchSize, classes, shuffle: name == "train", seed: training.DataSeed);
 }

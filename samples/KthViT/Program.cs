@@ -8,7 +8,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["data", "split", "epochs", "batch-size", "out", "threads", "subsequences"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -22,7 +22,14 @@ var dataDir = Arg("data", Path.Combine("..", "shared", "data", "kth"));
 var split = ParseSplit(Arg("split", "seed"));
 var training = TrainingConfig.Seed000 with { Epochs = int.Parse(Arg("epochs", "3")), BatchSize = int.Parse(Arg("batch-size", "32")) };
 var outDir = Arg("out", Path.Combine("runs", "kth-vit"));
-set_num_threads(int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture))));
+var threads = int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+if (threads < 1)
+{
+    // libtorch aborts the process on set_num_threads(0) instead of throwing.
+    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    return 2;
+}
+set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // Seed 000's sampling: a random 80-frame window, every 8th frame, 64×64 gray → clips [10, 1, 64, 64].

@@ -7,7 +7,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["data", "epochs", "batch-size", "limit", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -37,7 +37,14 @@ var training = TrainingConfig.KerasViViT with
 };
 var limit = int.Parse(Arg("limit", int.MaxValue.ToString(CultureInfo.InvariantCulture)));
 var outDir = Arg("out", Path.Combine("runs", "medmnist-vivit"));
-set_num_threads(int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture))));
+var threads = int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+if (threads < 1)
+{
+    // libtorch aborts the process on set_num_threads(0) instead of throwing.
+    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    return 2;
+}
+set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // A volume is a clip whose frames are the depth slices: [N, D, 1, H, W]. The class names come from the file name.

@@ -9,7 +9,7 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 string[] known = ["data", "demo-split", "fold", "epochs", "batch-size", "frames", "size", "clip-step", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -24,7 +24,14 @@ var root = Arg("data", Path.Combine("..", "shared", "data", "ucf101"));
 var demo = args.Contains("--demo-split");
 var (frames, size, fold) = (Int("frames", 8), Int("size", 224), demo ? 1 : Int("fold", 1));
 var outDir = Arg("out", Path.Combine("runs", "ucf101-timesformer"));
-set_num_threads(Int("threads", Environment.ProcessorCount));
+var threads = Int("threads", Environment.ProcessorCount);
+if (threads < 1)
+{
+    // libtorch aborts the process on set_num_threads(0) instead of throwing.
+    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    return 2;
+}
+set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 if (size % 16 != 0)
 {

@@ -14,6 +14,17 @@ public sealed class Args
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Options that vt once had, with why they went away and what to use instead. Every command refuses them with that
+    /// explanation (rather than "unknown option"), so that an old script fails saying what changed.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Removed = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["blas-threads"] = "--blas-threads was removed: vt now runs on TorchSharp's libtorch 2.10, which computes matrix products with MKL " +
+                           "inside its own intra-op (OpenMP) thread pool instead of calling OpenBLAS, so there is no separate BLAS pool to size. " +
+                           "Use --threads N (libtorch's intra-op threads) alone.",
+    };
+
     /// <summary>Parses <paramref name="argv"/> against the allowed option names (without dashes) and flags.</summary>
     public Args(IEnumerable<string> argv, IReadOnlyCollection<string> options, IReadOnlyCollection<string> flags)
     {
@@ -27,6 +38,7 @@ public sealed class Args
             string? value = null;
             var eq = body.IndexOf('=');
             if (eq >= 0) { value = body[(eq + 1)..]; body = body[..eq]; }
+            if (Removed.TryGetValue(body, out var why)) throw new UsageException(why);
             if (flags.Contains(body))
             {
                 if (value is not null) throw new UsageException($"--{body} is a flag and takes no value.");

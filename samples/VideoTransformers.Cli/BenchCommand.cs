@@ -4,7 +4,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Cli;
 
@@ -12,7 +12,7 @@ namespace VideoTransformers.Cli;
 public static class BenchCommand
 {
     public const string Usage = """
-        vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N] [--blas-threads N]
+        vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
         mpiexec -n N vt bench --preset NAME [--batch-size GLOBAL] ...     data-parallel training steps
         mpiexec -n N vt bench --mode allreduce [--megabytes MB] ...        all-reduce of one float32 gradient bucket
           Times steps of a model preset on random input (no data needed) and prints one JSON line:
@@ -20,6 +20,8 @@ public static class BenchCommand
           Under mpiexec --batch-size is the global batch, split over the ranks, gradients are averaged as in vt train,
           and rank 0 prints the line with world_size; --mode allreduce times ProcessGroup.all_reduce_ of a buffer of
           --megabytes (default 25, the gradient bucket size) and reports ms and GB/s.
+          --threads N sets libtorch's intra-op pool, which also runs the matrix products (MKL); "threads" in the output is
+          the size in effect (libtorch's default when --threads is not given).
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
         """;
 
@@ -69,7 +71,7 @@ public static class BenchCommand
             ["preset"] = preset, ["mode"] = mode, ["batch_size"] = batch, ["steps"] = steps,
             ["ms_per_step"] = Math.Round(result.median, 3), ["ms_min"] = Math.Round(result.min, 3),
             ["clips_per_second"] = Math.Round(batch * 1000.0 / result.median, 2), ["peak_rss_mb"] = Math.Round(Rss.PeakMb(), 1),
-            ["threads"] = get_num_threads(), ["blas_threads"] = get_blas_threads(), ["parameters"] = model.parameter_count(),
+            ["threads"] = get_num_threads(), ["parameters"] = model.parameter_count(),
             ["gflop_per_step"] = Math.Round(model.FlopsPerClip * batch * (mode == "train" ? 3.0 : 1.0) / 1e9, 3),
         };
         json["achieved_gflops"] = Math.Round((double)json["gflop_per_step"] / (result.median / 1000.0), 2);
@@ -110,7 +112,7 @@ public static class BenchCommand
         using var inputs = NewDisposeScope();
         var x = randn(new[] { (long)batch }.Concat(model.SampleShape).ToArray());
         var y = randint(model.NumClasses, new long[] { batch });
-        using var opt = new optim.Adam(model.parameters(), lr: 1e-4);
+        using var opt = optim.Adam(model.parameters(), lr: 1e-4);
         var times = new List<double>();
         if (mode == "train") model.train(); else model.eval();
         for (var i = 0; i < warmup + steps; i++)

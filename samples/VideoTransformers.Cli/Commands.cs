@@ -6,7 +6,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Training.Checkpoints;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Metrics;
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Cli;
 
@@ -32,8 +32,8 @@ public static partial class Commands
     public static int? Dispatch(string command, string[] argv) => command switch
     {
         "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
-        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "blas-threads", "tta", "subset" }, Array.Empty<string>(), Eval, 0),
-        "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads", "blas-threads" }, Array.Empty<string>(), Predict, 1),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "tta", "subset" }, Array.Empty<string>(), Eval, 0),
+        "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
         _ => null,
     };
@@ -49,6 +49,8 @@ public static partial class Commands
         }
         if (a.Positionals.Count != positionals)
             throw new UsageException(positionals == 0 ? $"Unexpected argument '{a.Positionals[0]}'.\n\n{usage}" : $"Expected {positionals} argument(s).\n\n{usage}");
+        // Every command run through here uses libtorch: a missing or unloadable one is reported before anything starts.
+        TorchRuntime.EnsureLoaded();
         return run(a);
     }
 
@@ -72,7 +74,7 @@ public static partial class Commands
     private static int Eval(Args a)
     {
         // Every argument is checked before any file is read, so that usage errors always exit with code 2.
-        var threads = Threads.Apply(a);
+        var threads = Threads.Parse(a);
         var checkpoint = a.Required("checkpoint");
         var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
         var clips = a.Int("clips", 1, 1);
@@ -86,7 +88,7 @@ public static partial class Commands
             throw new UsageException("--clips/--crops evaluate the test split; --subset val takes single views or --tta.");
         if (multiView && dataset is not ("kth" or "ucf101"))
             throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
-        set_num_threads(threads);
+        Threads.Set(threads);
         using var model = LoadModel(checkpoint, out var info);
         using var loggerFactory = Logging.Create(true);
         // The synthetic set is generated from the run's data seed: evaluate on the splits the checkpoint was trained with.
@@ -136,16 +138,16 @@ public static partial class Commands
         using var model = LoadModel(checkpoint);
         var video = a.Positionals[0];
         var shape = model.SampleShape;
-        if (shape.Length != 4) throw new UsageException($"{model.name} takes features, not video; predict needs a video model.");
+        if (shape.Length != 4) throw new UsageException($"{model.GetName()} takes features, not video; predict needs a video model.");
         var classesPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "classes.json");
         var names = File.Exists(classesPath) ? JsonSerializer.Deserialize<string[]>(File.ReadAllText(classesPath))! : Enumerable.Range(0, (int)model.NumClasses).Select(i => $"class_{i}").ToArray();
         var frames = DataSources.DecodeUniform(video, (int)shape[0], (int)shape[2], (int)shape[3], (int)shape[1]);
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
         var probs = nn.functional.softmax(model.forward(ClipTensors.FromFrames(frames).unsqueeze(0)), 1).select(0, 0);
-        var (values, indexes) = probs.topk(Math.Min(5, probs.size(0)));
-        var v = values.data<float>();
-        var ix = indexes.data<long>();
+        var (values, indexes) = probs.topk((int)Math.Min(5, probs.size(0)));
+        var v = values.data<float>().ToArray();
+        var ix = indexes.data<long>().ToArray();
         var top = ix.Select((c, i) => new Dictionary<string, object> { ["class"] = names[c], ["index"] = c, ["probability"] = Math.Round(v[i], 4) }).ToList();
         Console.WriteLine(Json.Serialize(new { video, top5 = top }));
         return 0;

@@ -208,7 +208,7 @@ public static class DataSources
     }
 
     /// <summary>One clip of a dataset as model input [1, T, C, H, W] plus its frames as bytes, for attention overlays.</summary>
-    public static (Torch.Tensor clip, byte[] frames, int height, int width, int channels)? Sample(IVideoDataset? dataset)
+    public static (TorchSharp.torch.Tensor clip, byte[] frames, int height, int width, int channels)? Sample(IVideoDataset? dataset)
     {
         if (dataset is null || dataset.Count == 0) return null;
         var s = dataset.GetSample(0);

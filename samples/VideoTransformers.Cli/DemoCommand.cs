@@ -23,7 +23,7 @@ public static class DemoCommand
           TensorBoard logs are left under DIR (default runs/demo).
         """;
 
-    public static readonly string[] Options = { "out", "epochs", "samples-per-class", "seed", "threads", "blas-threads" };
+    public static readonly string[] Options = { "out", "epochs", "samples-per-class", "seed", "threads" };
     public static readonly string[] Flags = { "quiet" };
 
     public static int Run(Args a)
@@ -43,7 +43,7 @@ public static class DemoCommand
         {
             Console.WriteLine($"== {name}");
             var request = new TrainCommand.TrainRequest(spec.Model, null, null, "synthetic", null, Path.Combine(outDir, spec.Model), training, new RunConfig(),
-                data, null, Threads.Apply(a), null, a.Flag("quiet"), Spec: spec);
+                data, null, Threads.Parse(a), null, a.Flag("quiet"), Spec: spec);
             var result = TrainCommand.Train(request, out var results);
             if (result.Status == RunStatus.Cancelled) return 130;
             rows.Add((name, results));

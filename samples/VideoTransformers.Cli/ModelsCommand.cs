@@ -1,3 +1,4 @@
+using VideoTransformers.Torch;
 using VideoTransformers.Zoo;
 
 namespace VideoTransformers.Cli;

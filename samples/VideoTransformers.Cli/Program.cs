@@ -1,5 +1,5 @@
+using System.Runtime.InteropServices;
 using VideoTransformers.Cli;
-using VideoTransformers.Torch;
 
 const string Usage = """
     vt — VideoTransformers command line
@@ -28,7 +28,7 @@ try
 {
     return command switch
     {
-        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "blas-threads", "megabytes" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
+        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "megabytes" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
         "info" => InfoCommand.Run(rest),
         "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
@@ -56,7 +56,18 @@ catch (UsageException e)
     Console.Error.WriteLine("error: " + e.Message);
     return 2;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or TorchException or ArgumentException or NotSupportedException or KeyNotFoundException or DllNotFoundException
+catch (NativeLoadException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+catch (ExternalException e)
+{
+    // libtorch's errors (TorchSharp raises them as ExternalException) carry a C++ backtrace: the message alone is shown.
+    Console.Error.WriteLine($"error: {NativeErrors.Describe(e)}");
+    return 1;
+}
+catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or NotSupportedException or KeyNotFoundException or DllNotFoundException
                            or VideoTransformers.Training.Distributed.Mpi.MpiException)
 {
     Console.Error.WriteLine($"error: {e.Message}");

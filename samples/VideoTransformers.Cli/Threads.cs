@@ -1,21 +1,37 @@
-using static VideoTransformers.Torch.torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Cli;
 
 /// <summary>
-/// Thread settings of every command: <c>--threads</c> (libtorch's intra-op pool, default 1) and <c>--blas-threads</c>
-/// (OpenBLAS's GEMM pool, default all cores). On the 2-core machines this project targets, one intra-op thread and
-/// two BLAS threads were fastest for every preset measured; both pools at 2 oversubscribe the cores (docs/performance.md).
+/// The thread setting of every command: <c>--threads N</c>, the size of libtorch's intra-op pool. libtorch 2.10 (as
+/// TorchSharp ships it) runs its matrix products with MKL inside that same OpenMP pool, so it is the only pool there is;
+/// without the option libtorch keeps its own default (as many threads as cores it detects). The old <c>--blas-threads</c> is
+/// refused by <see cref="Args"/> with the reason.
 /// </summary>
 public static class Threads
 {
-    /// <summary>Applies the settings and returns the intra-op thread count.</summary>
-    public static int Apply(Args a)
+    /// <summary>The validated <c>--threads</c> value (at least 1), or null when the option was not given.</summary>
+    /// <remarks>
+    /// Validated here because <c>torch.set_num_threads(0)</c> aborts the whole process inside libtorch instead of
+    /// throwing; a usage error must never get that far.
+    /// </remarks>
+    public static int? Parse(Args a) => a.Has("threads") ? a.Int("threads", 1, min: 1) : null;
+
+    /// <summary>Sets libtorch's intra-op pool to <paramref name="threads"/> when given.</summary>
+    public static void Set(int? threads)
     {
-        var intra = a.Int("threads", 1, 1);
-        var blas = a.Int("blas-threads", Environment.ProcessorCount, 1);
-        set_num_threads(intra);
-        set_blas_threads(blas);
-        return intra;
+        if (threads is int n)
+        {
+            if (n < 1) throw new UsageException($"--threads must be at least 1, got {n}.");
+            set_num_threads(n);
+        }
+    }
+
+    /// <summary>Parses and applies <c>--threads</c>; returns the value given, or null for libtorch's default.</summary>
+    public static int? Apply(Args a)
+    {
+        var threads = Parse(a);
+        Set(threads);
+        return threads;
     }
 }

@@ -7,12 +7,14 @@ using VideoTransformers.Training.Plots;
 using VideoTransformers.Training.Reporting;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using VideoTransformers.Torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Cli;
 
 /// <summary><c>vt train</c>.</summary>
-public static class TrainCommand
+public static partial class TrainCommand
 {
     public const string Usage = """
         vt train --model frame-vit|vivit|timesformer|actionbert|bilstm|cnn-lstm
@@ -29,13 +31,15 @@ public static class TrainCommand
           --subsequences (KTH): every subsequence listed in 00sequences.txt is a sample, about 4 per video.
           --ema-decay D (or ema_decay in the config) keeps an exponential moving average of the weights; validation, the
           best checkpoint and the test then use the average.
+          --threads N sizes libtorch's intra-op pool (default: libtorch's, one thread per core it detects).
+          --device cuda needs a vt built with TorchSharp-cuda-linux or TorchSharp-cuda-windows instead of TorchSharp-cpu.
           Data-parallel training: mpiexec -n N vt train ... (MPICH; see docs/distributed.md). --batch-size is the global
           batch; rank 0 writes the run; --dist-timeout (default 300) bounds every collective. Ctrl-C reaches every rank
           through mpiexec: each finishes its step and rank 0 saves the checkpoint.
         """;
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
-        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout", "blas-threads" };
+        "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout" };
     public static readonly string[] Flags = { "no-augment", "quiet", "subsequences" };
 
     public static int Run(Args a)
@@ -67,7 +71,7 @@ public static class TrainCommand
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
             },
-            a.Get("resume"), Threads.Apply(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
+            a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
         var result = Train(request, out var results, out var isMain);
         // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
@@ -77,7 +81,7 @@ public static class TrainCommand
 
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
-        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int Threads, double? DropPath, bool Quiet, Torch.Device? Device = null,
+        TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int? Threads, double? DropPath, bool Quiet, Device? Device = null,
         DistributedRequest? Distributed = null, ModelSpec? Spec = null);
 
     /// <summary>A data-parallel run over MPI; <paramref name="Timeout"/> overrides VT_DIST_TIMEOUT_SECONDS.</summary>
@@ -99,16 +103,43 @@ public static class TrainCommand
         return ProcessGroup.IsLaunchedByMpi ? new DistributedRequest(timeout) : null;
     }
 
-    /// <summary>Parses --device; CUDA is accepted only where the libtorch in use has it and a GPU is visible.</summary>
-    public static Torch.Device? ParseDevice(string? s)
+    /// <summary>
+    /// Parses --device (cpu, cuda, cuda:N). CUDA is accepted only where this build of vt has a CUDA backend and a GPU is
+    /// visible; otherwise the usage error says which package to build with.
+    /// </summary>
+    public static Device? ParseDevice(string? s)
     {
         if (s is null) return null;
-        Torch.Device d;
-        try { d = Torch.Device.Parse(s); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
-        if (d.Type == Torch.DeviceType.CUDA && !cuda.is_available())
-            throw new UsageException($"--device {s}: CUDA is not available (the libtorch in use was built without CUDA, as Debian's is, or no GPU is visible).");
-        return d;
+        var m = DeviceSyntax().Match(s);
+        if (!m.Success) throw new UsageException($"Unknown device '{s}'; expected cpu, cuda or cuda:N.");
+        if (m.Groups[1].Value == "cpu") return CPU;
+        if (!int.TryParse(m.Groups[2].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) && m.Groups[2].Success)
+            throw new UsageException($"Unknown device '{s}'; expected cpu, cuda or cuda:N.");
+        if (!cuda.is_available()) throw new UsageException(CudaUnavailable(s));
+        var count = cuda.device_count();
+        if (m.Groups[2].Success && index >= count) throw new UsageException($"--device {s}: there are {count} CUDA device(s) (cuda:0 to cuda:{count - 1}).");
+        return device(DeviceType.CUDA, m.Groups[2].Success ? index : 0);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(cpu|cuda)(?::([0-9]+))?$")]
+    private static partial System.Text.RegularExpressions.Regex DeviceSyntax();
+
+    /// <summary>
+    /// Why CUDA cannot be used: either no CUDA backend was built in (vt references TorchSharp-cpu, whose libtorch has no
+    /// CUDA), or the backend is there but no GPU is visible.
+    /// </summary>
+    public static string CudaUnavailable(string requested) => HasCudaBackend()
+        ? $"--device {requested}: this vt has TorchSharp's CUDA backend, but no CUDA device is visible (no NVIDIA driver, or CUDA_VISIBLE_DEVICES hides the GPUs)."
+        : $"--device {requested}: this vt is built with TorchSharp-cpu, whose libtorch has no CUDA. To train on an NVIDIA GPU, build it with " +
+          "TorchSharp-cuda-linux (Linux) or TorchSharp-cuda-windows (Windows) in place of TorchSharp-cpu, at the same version as TorchSharp. " +
+          "The CUDA packages come from nuget.org; this project's package feed does not serve them.";
+
+    // libtorch_cuda sits beside the other native libraries of the backend package; the host lists their folders.
+    private static bool HasCudaBackend()
+    {
+        var dirs = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(AppContext.BaseDirectory);
+        return dirs.Any(d => File.Exists(Path.Combine(d, "libtorch_cuda.so")) || File.Exists(Path.Combine(d, "torch_cuda.dll")));
     }
 
     /// <summary>Runs one training and writes results.json; returns the run result and the results dictionary.</summary>
@@ -122,7 +153,7 @@ public static class TrainCommand
         // Other ranks stay quiet: rank 0 writes the run folder, logs and results.
         using var loggerFactory = Logging.Create(r.Quiet || !isMain);
         var logger = loggerFactory.CreateLogger("vt.train");
-        set_num_threads(r.Threads);
+        Threads.Set(r.Threads);
         manual_seed(r.Training.Seed);
         using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
         var s = data.SampleShape;
@@ -142,7 +173,7 @@ public static class TrainCommand
         // Trainer and Evaluator move every batch to the model's device.
         if (r.Device is { } device) model.to(device);
         logger.LogInformation("{Model}: {Params:N0} parameters, {Gflops:F3} GFLOPs per clip, input [B, {Shape}], {Classes} classes",
-            model.name, model.parameter_count(), model.FlopsPerClip / 1e9, string.Join(", ", s), data.ClassNames.Count);
+            model.GetName(), model.parameter_count(), model.FlopsPerClip / 1e9, string.Join(", ", s), data.ClassNames.Count);
         var sample = DataSources.Sample(data.TestDataset);
         using var trainer = new Trainer(model, r.Training, new TrainerOptions
         {

@@ -200,11 +200,12 @@ public class CliTests
     }
 
     [Fact]
-    public void Missing_native_shim_names_the_library_the_paths_and_what_to_install()
+    public async Task Missing_native_libraries_name_the_library_the_paths_and_what_to_install()
     {
-        var dir = Directory.CreateTempSubdirectory("vt-noshim").FullName;
+        var dir = Directory.CreateTempSubdirectory("vt-nonative").FullName;
         try
         {
+            // vt's managed files without TorchSharp's native folders (runtimes/RID/native: libLibTorchSharp.so and libtorch).
             foreach (var f in Directory.GetFiles(AppContext.BaseDirectory).Where(f => !f.EndsWith(".so", StringComparison.Ordinal)))
                 File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
             var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -212,15 +213,55 @@ public class CliTests
             psi.ArgumentList.Add("bench");
             psi.ArgumentList.Add("--preset");
             psi.ArgumentList.Add("vivit-organmnist3d");
-            psi.Environment.Remove("VT_NATIVE_PATH");
+            // As on a machine without the SDK's package cache: TorchSharp would otherwise copy libtorch out of it (and load it where
+            // the system libstdc++ is new enough), so the run would not show what a deployed vt without its native folder does.
+            psi.Environment["NUGET_PACKAGES"] = Path.Combine(dir, "no-package-cache");
             using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEnd();
             p.WaitForExit(60_000).Should().BeTrue();
-            p.ExitCode.Should().NotBe(0);
-            stderr.Should().Contain("libvideotransformers_native.so").And.Contain("Searched:").And.Contain(dir)
-                .And.Contain("apt-get install libtorch1.13 libopenblas0-pthread");
+            p.ExitCode.Should().Be(1, stderr);
+            stderr.Should().Contain("libLibTorchSharp.so").And.Contain("Searched:").And.Contain(dir)
+                .And.Contain("TorchSharp-cpu").And.Contain("TorchSharp-cuda-linux")
+                .And.NotContain("Unhandled exception").And.NotContain("   at ");
+            (await stdout).Should().BeEmpty("TorchSharp's probing trace must not reach stdout, where vt prints its JSON");
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Device_cuda_without_a_CUDA_backend_exits_2_and_names_the_CUDA_packages()
+    {
+        // vt is built with TorchSharp-cpu, whose libtorch has no CUDA, so --device cuda must be refused before training.
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cuda-" + Guid.NewGuid().ToString("N"));
+        var (code, stdout, stderr) = Vt("train", "--model", "vivit", "--dataset", "synthetic", "--epochs", "1", "--device", "cuda", "--out", dir);
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain("error: --device cuda: this vt is built with TorchSharp-cpu")
+            .And.Contain("TorchSharp-cuda-linux").And.Contain("TorchSharp-cuda-windows").And.NotContain("   at ");
+        stdout.Should().BeEmpty();
+        Directory.Exists(dir).Should().BeFalse("nothing is written when the device is refused");
+    }
+
+    [Theory]
+    [InlineData("bench", "--preset", "frame-vit-kth", "--blas-threads", "2")]
+    [InlineData("train", "--model", "vivit", "--dataset", "synthetic", "--out", "/tmp/x", "--blas-threads=1")]
+    [InlineData("eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--blas-threads", "1")]
+    public void The_removed_blas_threads_option_says_why_it_went(params string[] args)
+    {
+        var (code, _, stderr) = Vt(args);
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain("error: --blas-threads was removed").And.Contain("MKL").And.Contain("--threads N");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void Threads_below_one_are_a_usage_error_not_a_libtorch_abort(string threads)
+    {
+        // torch.set_num_threads(0) aborts the process inside libtorch: the value must be refused before it gets there.
+        var (code, _, stderr) = Vt("bench", "--preset", "frame-vit-kth", "--threads", threads);
+        code.Should().Be(2, stderr);
+        stderr.Should().Contain($"--threads must be at least 1, got {threads}");
     }
 
     [Fact]

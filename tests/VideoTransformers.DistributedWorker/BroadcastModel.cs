@@ -1,6 +1,8 @@
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.DistributedWorker;
 
@@ -18,7 +20,7 @@ internal static class BroadcastModel
         using var _ = no_grad();
         foreach (var (_, buffer) in model.state_dict())
         {
-            if (buffer.dtype.IsFloatingPoint()) buffer.copy_(rand(buffer.shape) + 0.5);
+            if (buffer.is_floating_point()) buffer.copy_(rand(buffer.shape) + 0.5);
             else buffer.fill_(17 + rank);
         }
         return model;

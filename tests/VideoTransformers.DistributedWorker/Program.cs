@@ -1,3 +1,4 @@
+using VideoTransformers.Torch.Serialization;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.DistributedWorker;
 using VideoTransformers.Models;
@@ -5,7 +6,9 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Runs;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 // Trains a tiny FrameViT on a fixed synthetic task as one rank of a data-parallel run (under mpiexec) or alone, then
 // saves the final weights to OUT/rank{R}/weights.safetensors; rank 0 also writes the run folder OUT/rank0/run.
@@ -42,14 +45,14 @@ try
     {
         if (group is null) throw new InvalidOperationException("--broadcast-only needs MPI (run under mpiexec or with --mpi)");
         using var withBuffers = BroadcastModel.Create(rank);
-        torch.save(withBuffers.state_dict(), Path.Combine(dir, "initial.safetensors"));
+        SafeTensors.save(withBuffers.state_dict(), Path.Combine(dir, "initial.safetensors"));
         new DistributedDataParallel(withBuffers, group, bucketBytes: 4096).BroadcastState();
-        torch.save(withBuffers.state_dict(), Path.Combine(dir, "weights.safetensors"));
+        SafeTensors.save(withBuffers.state_dict(), Path.Combine(dir, "weights.safetensors"));
         group.barrier();
         return 0;
     }
     using var model = new FrameViT(SyntheticClips.ModelConfig);
-    torch.save(model.state_dict(), Path.Combine(dir, "initial.safetensors"));
+    SafeTensors.save(model.state_dict(), Path.Combine(dir, "initial.safetensors"));
     using var train = SyntheticClips.Source(options.Clips, options.Batch, shuffle: true, shuffleSeed: 3);
     using var validation = SyntheticClips.Source(options.Clips, options.Batch, shuffle: false, shuffleSeed: 0);
     var config = new TrainingConfig
@@ -70,7 +73,7 @@ try
         : null;
     var result = trainer.Fit(train, validation, progress: progress);
 
-    torch.save(model.state_dict(), Path.Combine(dir, "weights.safetensors"));
+    SafeTensors.save(model.state_dict(), Path.Combine(dir, "weights.safetensors"));
     logger.LogInformation("Rank {Rank}: {Status} after {Steps} steps, final train loss {Loss:F6}",
         rank, result.Status, result.GlobalStep, result.History[^1].TrainLoss);
     group?.barrier();

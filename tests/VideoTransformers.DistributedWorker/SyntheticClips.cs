@@ -1,6 +1,8 @@
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Models;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.DistributedWorker;
 

@@ -66,7 +66,8 @@ internal sealed record WorkerOptions
             Clips = Int("clips", 21),
             Batch = Int("batch", 8),
             Seed = Int("seed", 7),
-            Threads = Int("threads", 1),
+            // libtorch's set_num_threads aborts the process for n <= 0, so a bad value must stop here, as a usage error.
+            Threads = Int("threads", 1) is var threads && threads > 0 ? threads : throw new ArgumentException($"--threads {Get("threads")} must be at least 1"),
             EmaDecay = Double("ema-decay"),
             KillAfterSteps = Get("kill-after-steps") is null ? null : Int("kill-after-steps", 0),
             StopAfterSteps = Get("stop-after-steps") is null ? null : Int("stop-after-steps", 0),

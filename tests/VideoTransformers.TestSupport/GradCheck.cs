@@ -1,7 +1,9 @@
 using System.Globalization;
 using VideoTransformers.Torch;
 using Xunit.Sdk;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.TestSupport;
 
@@ -43,7 +45,7 @@ public static class GradCheck
         module.to(ScalarType.Float64);
         var ps = module.parameters().Where(p => p.requires_grad).Cast<Tensor>();
         var inputs = new[] { input }.Concat(ps).ToArray();
-        Check(xs => forward(xs[0]), inputs, eps, atol, rtol, seed, module.name);
+        Check(xs => forward(xs[0]), inputs, eps, atol, rtol, seed, module.GetName());
     }
 
     /// <summary>Computes the comparison without asserting.</summary>
@@ -64,13 +66,13 @@ public static class GradCheck
         if (y0.dtype != ScalarType.Float64) throw new ArgumentException($"gradcheck needs a float64 output; got {y0.dtype}");
         var projection = new TestData(seed).Randn(y0.shape, ScalarType.Float64);
         var s0 = (y0 * projection).sum();
-        var analytical = torch.grad([s0], checkedInputs.Select(i => inputs[i]).ToList());
+        var analytical = Autograd.Grad([s0], checkedInputs.Select(i => inputs[i]).ToList());
 
         double Objective()
         {
             using var inner = NewDisposeScope();
             using var _ = no_grad();
-            return (f(inputs) * projection).sum().item<double>();
+            return (f(inputs) * projection).sum().ToDouble();
         }
 
         long count = 0, failed = 0;
@@ -79,19 +81,19 @@ public static class GradCheck
         for (var k = 0; k < checkedInputs.Count; k++)
         {
             var x = inputs[checkedInputs[k]];
-            var values = x.data<double>();
-            var ana = analytical[k]?.data<double>() ?? new double[values.Length];
+            var values = HostValues.Read<double>(x);
+            var ana = analytical[k] is { } a ? HostValues.Read<double>(a) : new double[values.Length];
             for (var e = 0; e < values.Length; e++)
             {
                 var original = values[e];
                 values[e] = original + eps;
-                x.CopyFrom<double>(values);
+                Overwrite(x, values);
                 var plus = Objective();
                 values[e] = original - eps;
-                x.CopyFrom<double>(values);
+                Overwrite(x, values);
                 var minus = Objective();
                 values[e] = original;
-                x.CopyFrom<double>(values);
+                Overwrite(x, values);
 
                 var numerical = (plus - minus) / (2 * eps);
                 var err = Math.Abs(ana[e] - numerical);
@@ -108,5 +110,13 @@ public static class GradCheck
             }
         }
         return new GradCheckResult(failed == 0, count, failed, maxErr, worst);
+    }
+
+    // In place and under no_grad: x is a leaf that requires grad (and may be a module's parameter the function uses).
+    private static void Overwrite(Tensor x, double[] values)
+    {
+        using var _ = no_grad();
+        using var source = tensor(values, x.shape);
+        x.copy_(source);
     }
 }

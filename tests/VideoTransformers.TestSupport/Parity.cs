@@ -1,6 +1,8 @@
 using VideoTransformers.Torch;
 using Xunit.Sdk;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.TestSupport;
 
@@ -49,10 +51,10 @@ public static class Parity
         {
             foreach (var (name, output) in outputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             {
-                if (!output.dtype.IsFloatingPoint() || !output.requires_grad) continue;
+                if (!is_floating_point(output.dtype) || !output.requires_grad) continue;
                 var g = data.Randn(output.shape, output.dtype);
                 upstream[name] = g;
-                var grads = torch.grad([output], gradLeaves, [g], retain_graph: true);
+                var grads = Autograd.Grad([output], gradLeaves, [g], retainGraph: true);
                 for (var i = 0; i < gradNames.Count; i++) ourGrads[$"grad:{name}:{gradNames[i]}"] = grads[i];
             }
         }

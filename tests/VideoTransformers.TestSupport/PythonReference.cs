@@ -1,10 +1,13 @@
+using VideoTransformers.Torch.Serialization;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.TestSupport;
 
@@ -80,7 +83,7 @@ public class PythonReference : IDisposable
             var output = Path.Combine(_dir, $"{n}-out.safetensors");
             try
             {
-                torch.save(inputs, input);
+                SafeTensors.save(inputs, input);
                 var request = new JsonObject
                 {
                     ["case"] = @case,
@@ -93,7 +96,7 @@ public class PythonReference : IDisposable
                 var root = reply.RootElement;
                 if (!root.GetProperty("ok").GetBoolean())
                     throw new PythonReferenceException($"PyTorch reference case '{@case}' failed:\n{root.GetProperty("error").GetString()}");
-                return torch.load(output);
+                return SafeTensors.load(output);
             }
             finally
             {

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using VideoTransformers.Torch;
 using Xunit.Sdk;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.TestSupport;
 
@@ -42,20 +44,42 @@ public static class TensorAssert
     /// <summary>Asserts equal shape, dtype and bitwise-equal values (NaN payloads aside).</summary>
     public static void Equal(Tensor actual, Tensor expected, string name = "tensor") => Close(actual, expected, 0, 0, name);
 
+    /// <summary>
+    /// Asserts that the tensors are the same bit for bit: equal shape, equal dtype and identical bytes in C order.
+    /// Stricter than <see cref="Equal"/>: -0 differs from +0 and NaN payloads must match, as a lossless copy
+    /// (a file round trip, a state-dict copy) must keep them. Works for empty tensors.
+    /// </summary>
+    public static void Same(Tensor actual, Tensor expected, string name = "tensor")
+    {
+        ArgumentNullException.ThrowIfNull(actual);
+        ArgumentNullException.ThrowIfNull(expected);
+        if (!actual.shape.SequenceEqual(expected.shape))
+            throw new XunitException($"{name}: shape {Shapes.Format(actual.shape)} differs from the expected {Shapes.Format(expected.shape)}.");
+        if (actual.dtype != expected.dtype)
+            throw new XunitException($"{name}: dtype {actual.dtype} differs from the expected {expected.dtype}.");
+        var a = HostValues.Bytes(actual);
+        var e = HostValues.Bytes(expected);
+        var first = a.AsSpan().CommonPrefixLength(e);
+        if (first == a.Length && a.Length == e.Length) return;
+        var size = Math.Max(1, (int)expected.element_size());
+        var element = first / size;
+        throw new XunitException(string.Create(CultureInfo.InvariantCulture,
+            $"{name}: the bytes differ ({expected.dtype}, shape {Shapes.Format(expected.shape)}); first at element {Index(element, expected.shape)} (byte {first}): actual {Convert.ToHexString(a, element * size, Math.Min(size, a.Length - element * size))}, expected {Convert.ToHexString(e, element * size, Math.Min(size, e.Length - element * size))}."));
+    }
+
     /// <summary>Returns null when the tensors agree (see <see cref="Close(Tensor, Tensor, double, double, string)"/>), else a description of the difference.</summary>
     public static string? Compare(Tensor actual, Tensor expected, double atol, double rtol, string name = "tensor")
     {
         var sa = actual.shape;
         var se = expected.shape;
         if (!sa.SequenceEqual(se))
-            return $"{name}: shape {Tensor.ShapeString(sa)} differs from the expected {Tensor.ShapeString(se)}.";
+            return $"{name}: shape {Shapes.Format(sa)} differs from the expected {Shapes.Format(se)}.";
         if (actual.dtype != expected.dtype)
             return $"{name}: dtype {actual.dtype} differs from the expected {expected.dtype}.";
-        if (!expected.dtype.IsFloatingPoint()) return CompareExact(actual, expected, name, sa);
+        if (!is_floating_point(expected.dtype)) return CompareExact(actual, expected, name, sa);
 
-        using var scope = NewDisposeScope();
-        var a = actual.detach().to(ScalarType.Float64).data<double>();
-        var e = expected.detach().to(ScalarType.Float64).data<double>();
+        var a = HostValues.Doubles(actual);
+        var e = HostValues.Doubles(expected);
         long bad = 0, worst = -1;
         double worstErr = -1, maxErr = 0;
         for (var i = 0; i < a.Length; i++)
@@ -77,16 +101,15 @@ public static class TensorAssert
         if (bad == 0) return null;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{name}: {bad} of {a.Length} elements differ beyond atol={atol:G3} + rtol={rtol:G3}·|expected| ");
-        sb.Append(CultureInfo.InvariantCulture, $"({expected.dtype}, shape {Tensor.ShapeString(se)}); max abs error {maxErr:G6}; ");
+        sb.Append(CultureInfo.InvariantCulture, $"({expected.dtype}, shape {Shapes.Format(se)}); max abs error {maxErr:G6}; ");
         sb.Append(CultureInfo.InvariantCulture, $"worst at {Index(worst, se)}: actual {a[worst]:R}, expected {e[worst]:R}, |diff| {Math.Abs(a[worst] - e[worst]):G6}.");
         return sb.ToString();
     }
 
     private static string? CompareExact(Tensor actual, Tensor expected, string name, long[] shape)
     {
-        using var scope = NewDisposeScope();
-        var a = actual.to(ScalarType.Int64).data<long>();
-        var e = expected.to(ScalarType.Int64).data<long>();
+        var a = HostValues.Longs(actual);
+        var e = HostValues.Longs(expected);
         long bad = 0, first = -1;
         for (var i = 0; i < a.Length; i++)
         {
@@ -110,6 +133,6 @@ public static class TensorAssert
             idx[d] = flat % s;
             flat /= s;
         }
-        return Tensor.ShapeString(idx);
+        return Shapes.Format(idx);
     }
 }

@@ -2,7 +2,9 @@ using VideoTransformers.Blocks;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Tests;
 

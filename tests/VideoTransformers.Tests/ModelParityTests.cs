@@ -5,7 +5,9 @@ using VideoTransformers.Torch;
 using VideoTransformers.Zoo;
 using FluentAssertions;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Tests;
 
@@ -83,8 +85,8 @@ public class ModelParityTests(PythonReferenceFixture python)
         using var scope = NewDisposeScope();
         var counts = python.Run("model_counts", new Dictionary<string, Tensor>(),
             new { spec = System.Text.Json.JsonDocument.Parse(spec.ToJson()).RootElement, sample_shape = model.SampleShape });
-        model.parameter_count().Should().Be(counts["params"].item<long>(), $"the reference {name} model's parameters");
-        model.FlopsPerClip.Should().Be(counts["flops"].item<long>(), $"PyTorch's matrix products and convolutions for one {name} clip");
+        model.parameter_count().Should().Be(counts["params"].ToInt64(), $"the reference {name} model's parameters");
+        model.FlopsPerClip.Should().Be(counts["flops"].ToInt64(), $"PyTorch's matrix products and convolutions for one {name} clip");
     }
 
     /// <summary>
@@ -113,7 +115,7 @@ public class ModelParityTests(PythonReferenceFixture python)
         TensorAssert.Close(pe.Resized(1 + 6 * 5, (6, 5)), expected["grid"], "grid 4x4 -> 6x5");
         TensorAssert.Close(pe.Resized(1 + 10), expected["sequence"], "sequence 16 -> 10");
         TensorAssert.Close(pe.Resized(17), weight, "unchanged length");
-        var tokens = zeros(1, 7, 9, 8);
+        var tokens = zeros(new long[] { 1, 7, 9, 8 });
         TensorAssert.Close(st.forward(tokens) - space, expected["time"].expand(1, 7, 9, 8), "time 4 -> 7");
         TensorAssert.Close(SinusoidalPositionalEncoding.Table1D(5, 8), expected["table1d"], "Table1D(5, 8)");
         TensorAssert.Close(SinusoidalPositionalEncoding.Table3D(2, 3, 4, 12), expected["table3d"], "Table3D(2, 3, 4, 12)");
@@ -127,7 +129,7 @@ public class ModelParityTests(PythonReferenceFixture python)
         using var model = spec.Build();
         model.eval();
         using var scope = NewDisposeScope();
-        var x = randn(3, 6, 16);
+        var x = randn(new long[] { 3, 6, 16 });
         var lengths = tensor(new long[] { 2, 6, 4 }, new long[] { 3 });
         var inputs = new Dictionary<string, Tensor> { ["x"] = x, ["lengths"] = lengths };
         foreach (var (pname, p) in model.named_parameters()) inputs["p." + pname] = p;
@@ -144,8 +146,8 @@ public class ModelParityTests(PythonReferenceFixture python)
         using var attn = new MultiHeadSelfAttention(12, 3, attnDim: 18);
         attn.eval();
         using var scope = NewDisposeScope();
-        var x = randn(2, 3, 5, 12);
-        var mask = rand(2, 3, 5).gt(0.3);
+        var x = randn(new long[] { 2, 3, 5, 12 });
+        var mask = rand(new long[] { 2, 3, 5 }).gt(0.3);
         mask.select(2, 0).fill_(1L);
         var inputs = new Dictionary<string, Tensor> { ["x"] = x, ["mask"] = mask };
         foreach (var (pname, p) in attn.named_parameters()) inputs["p." + pname] = p;
@@ -164,7 +166,7 @@ public class ModelParityTests(PythonReferenceFixture python)
         using var block = new TransformerBlock(new BlockOptions(16, 4, 32, AttnDim: 24), preNorm);
         block.eval();
         using var scope = NewDisposeScope();
-        var inputs = new Dictionary<string, Tensor> { ["x"] = randn(2, 7, 16) };
+        var inputs = new Dictionary<string, Tensor> { ["x"] = randn(new long[] { 2, 7, 16 }) };
         foreach (var (pname, p) in block.named_parameters()) inputs["p." + pname] = p;
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = block.forward(l["x"]) },
             new { kind = "block", dim = 16, heads = 4, mlp = 32, attn_dim = 24, pre_norm = preNorm }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5)
@@ -178,7 +180,7 @@ public class ModelParityTests(PythonReferenceFixture python)
         using var patchify = new Patchifier(8);
         using var embed = new PatchEmbedding(3 * 64, 20);
         using var scope = NewDisposeScope();
-        var inputs = new Dictionary<string, Tensor> { ["x"] = randn(2, 3, 3, 16, 24) };
+        var inputs = new Dictionary<string, Tensor> { ["x"] = randn(new long[] { 2, 3, 3, 16, 24 }) };
         foreach (var (pname, p) in embed.named_parameters()) inputs["p." + pname] = p;
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = embed.forward(patchify.forward(l["x"])) },
             new { kind = "patch_embedding", patch_dim = 192, dim = 20, patch = 8 }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5)

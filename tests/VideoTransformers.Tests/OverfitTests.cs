@@ -1,7 +1,9 @@
 using FluentAssertions;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Tests;
 
@@ -17,7 +19,7 @@ public class OverfitTests
         using var data = NewDisposeScope();
         var x = randn(new[] { 8L }.Concat(model.SampleShape).ToArray());
         var y = tensor(new long[] { 0, 1, 2, 3, 4, 0, 1, 2 }, new long[] { 8 });
-        using var opt = new optim.Adam(model.parameters(), lr: 3e-3);
+        using var opt = optim.Adam(model.parameters(), lr: 3e-3);
         var accuracy = 0.0;
         for (var step = 0; step < 400 && accuracy < 1.0; step++)
         {
@@ -31,7 +33,7 @@ public class OverfitTests
             {
                 model.eval();
                 using var _ = no_grad();
-                accuracy = model.forward(x).argmax(1).eq(y).to(ScalarType.Float32).mean().item<float>();
+                accuracy = model.forward(x).argmax(1).eq(y).to(ScalarType.Float32).mean().ToSingle();
             }
         }
         accuracy.Should().Be(1.0, $"{name} should reach 100% training accuracy on 8 clips within 400 steps");

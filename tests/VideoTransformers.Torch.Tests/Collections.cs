@@ -8,7 +8,7 @@ namespace VideoTransformers.Torch.Tests;
 public sealed class PythonReferenceCollection : ICollectionFixture<PythonReferenceFixture>;
 
 /// <summary>
-/// Tests that read process-wide state (<c>live_tensor_count()</c>, the thread settings) run alone, after the parallel
+/// Tests that read process-wide state (<c>TensorAccounting.LiveTensors</c>, the thread settings) run alone, after the parallel
 /// collections, so that tensors made by other tests cannot move the counts under them.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -2,7 +2,9 @@ using FluentAssertions;
 using VideoTransformers.TestSupport;
 using Xunit;
 using Xunit.Sdk;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Torch.Tests;
 
@@ -51,6 +53,56 @@ public class TensorAssertTests
         TensorAssert.DefaultTolerance(ScalarType.Float32).Should().Be((1e-5, 1e-5));
         TensorAssert.DefaultTolerance(ScalarType.Float64).Should().Be((1e-10, 1e-10));
         TensorAssert.DefaultTolerance(ScalarType.Int64).Should().Be((0.0, 0.0));
+    }
+}
+
+/// <summary>TestSupport's TorchSharp helpers: bitwise comparison, host reads of any tensor, the validating autograd.grad.</summary>
+public class TorchHelperTests
+{
+    [Fact]
+    public void Same_passes_identical_bits_and_names_the_first_differing_element()
+    {
+        using var scope = NewDisposeScope();
+        var a = tensor(new float[] { 1, float.NaN, 3, -0f }, [2, 2]);
+        TensorAssert.Same(a, a.clone(), "copy");
+        var b = tensor(new float[] { 1, float.NaN, 3, 0f }, [2, 2]);
+        TensorAssert.Equal(a, b, "Equal treats -0 and +0 alike");
+        var act = () => TensorAssert.Same(a, b, "t");
+        act.Should().Throw<XunitException>().Which.Message.Should().Contain("t: the bytes differ").And.Contain("element [1, 1]")
+            .And.Contain("actual 00000080, expected 00000000");
+        ((Action)(() => TensorAssert.Same(a, a.to(ScalarType.Float64), "d"))).Should().Throw<XunitException>().Which.Message.Should().Contain("dtype");
+        ((Action)(() => TensorAssert.Same(a, a.reshape(4), "s"))).Should().Throw<XunitException>().Which.Message.Should().Contain("shape [2, 2]");
+        TensorAssert.Same(zeros(0, 3), zeros(0, 3), "empty");
+        ((Action)(() => TensorAssert.Same(zeros(0, 3), zeros(3, 0), "empty"))).Should().Throw<XunitException>();
+    }
+
+    [Fact]
+    public void HostValues_reads_empty_strided_and_grad_tensors_and_refuses_the_wrong_type()
+    {
+        using var scope = NewDisposeScope();
+        HostValues.Read<float>(zeros(0, 3)).Should().BeEmpty();
+        HostValues.Doubles(zeros(2, 0, 4)).Should().BeEmpty();
+        HostValues.Read<long>(arange(6).reshape(2, 3).t()).Should().Equal(0, 3, 1, 4, 2, 5);
+        HostValues.Read<double>(ones([2], ScalarType.Float64, requires_grad: true)).Should().Equal(1, 1);
+        HostValues.Longs(tensor(new[] { true, false })).Should().Equal(1, 0);
+        HostValues.Bytes(tensor(new short[] { 1, -2 })).Should().Equal(1, 0, 0xFE, 0xFF);
+        ((Action)(() => HostValues.Read<double>(ones(2)))).Should().Throw<ArgumentException>().Which.Message.Should().Contain("Float32");
+        ((Action)(() => HostValues.Longs(ones(2)))).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void Autograd_grad_returns_gradients_and_refuses_what_would_abort()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new double[] { 1, 2, 3 }).requires_grad_();
+        var y = x * x;
+        var g = Autograd.Grad([y], [x], [tensor(new double[] { 1, 10, 100 })], retainGraph: true);
+        TensorAssert.Same(g[0]!, tensor(new double[] { 2, 40, 600 }), "2x·g");
+        ((Action)(() => Autograd.Grad([y], [x], [ones(3)]))).Should().Throw<ArgumentException>().Which.Message.Should().Contain("Float32").And.Contain("Float64");
+        ((Action)(() => Autograd.Grad([y, y], [x], [ones(3, dtype: ScalarType.Float64)]))).Should().Throw<ArgumentException>().Which.Message.Should().Contain("1 grad_outputs for 2 outputs");
+        var gone = x * 2;
+        gone.Dispose();
+        ((Action)(() => Autograd.Grad([gone], [x]))).Should().Throw<ArgumentException>().Which.Message.Should().Contain("disposed");
     }
 }
 

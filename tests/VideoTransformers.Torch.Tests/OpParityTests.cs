@@ -1,8 +1,11 @@
+using VideoTransformers.Torch;
 using FluentAssertions;
 using VideoTransformers.TestSupport;
 using Xunit;
-using static VideoTransformers.Torch.torch;
-using F = VideoTransformers.Torch.torch.nn.functional;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
 namespace VideoTransformers.Torch.Tests;
 
@@ -29,7 +32,7 @@ public class OpParityTests(PythonReferenceFixture py)
             ["full_f64"] = full([3], -0.1, ScalarType.Float64),
             ["full_i64"] = full([3], 7, ScalarType.Int64),
             ["full_bool"] = full([2], 1, ScalarType.Bool),
-            ["scalar"] = scalar_tensor(2.5),
+            ["scalar"] = tensor(2.5f),
             ["arange_5"] = arange(5),
             ["arange_step"] = arange(2, 11, 3),
             ["arange_neg"] = arange(5, -5, -2),
@@ -83,7 +86,7 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["stack_inner"] = stack([x, y], 2),
                 ["narrow"] = x.narrow(2, 1, 2),
                 ["slice_step"] = x.slice(2, 0, 4, 2),
-                ["slice"] = x.slice(1, 1, 3),
+                ["slice"] = x.slice(1, 1, 3, 1),
                 ["select"] = x.select(1, 2),
                 ["index_select"] = x.index_select(1, t["idx"]),
                 ["flip"] = x.flip(0, 2),
@@ -212,8 +215,8 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["sum_dim"] = x.sum(1),
                 ["sum_dims_keep"] = x.sum([0, 2], keepdim: true),
                 ["mean"] = x.mean(),
-                ["mean_dim_keep"] = x.mean(-1, keepdim: true),
-                ["mean_dims"] = x.mean([1, 2]),
+                ["mean_dim_keep"] = x.mean([-1], keepdim: true),
+                ["mean_dims"] = x.mean([1L, 2]),
                 ["max"] = x.max(),
                 ["max_dim"] = maxV, ["max_dim_idx"] = maxI,
                 ["max_keep"] = maxkV, ["max_keep_idx"] = maxkI,
@@ -285,11 +288,14 @@ public class OpParityTests(PythonReferenceFixture py)
             ["w3"] = d.Randn([4, 3, 2, 3, 2], dtype),
             ["b3"] = d.Randn([4], dtype),
         };
+        // Through SafeConvolution, as every convolution in the library runs: TorchSharp's own F.conv2d/conv3d give wrong
+        // float32 input gradients whenever the output channels are not a multiple of 16 (oneDNN 3.7.1; 6, 5 and 4 here).
+        // SafeConvolutionTests shows the raw kernels' failure and the workaround's exactness.
         py.Check("conv", inputs, t => new Dictionary<string, Tensor>
         {
-            ["conv2d"] = F.conv2d(t["x2"], t["w2"], t["b2"], c2.stride, c2.padding, c2.dilation, c2.groups),
-            ["conv2d_plain"] = F.conv2d(t["x2"], t["w2p"]),
-            ["conv3d"] = F.conv3d(t["x3"], t["w3"], t["b3"], c3.stride, c3.padding, c3.dilation, c3.groups),
+            ["conv2d"] = SafeConvolution.conv2d(t["x2"], t["w2"], t["b2"], c2.stride, c2.padding, c2.dilation, c2.groups),
+            ["conv2d_plain"] = SafeConvolution.conv2d(t["x2"], t["w2p"]),
+            ["conv3d"] = SafeConvolution.conv3d(t["x3"], t["w3"], t["b3"], c3.stride, c3.padding, c3.dilation, c3.groups),
         }, args: new { conv2d = c2, conv3d = c3 }, grad: ["x2", "w2", "b2", "w2p", "x3", "w3", "b3"])
             .Should().Be(11, "3 values and 8 gradients are compared");
     }
@@ -323,7 +329,7 @@ public class OpParityTests(PythonReferenceFixture py)
                 ["layer_norm_2d"] = F.layer_norm(x3, [3, 4], t["ln2_w"], t["ln2_b"], 1e-6),
                 ["layer_norm_plain"] = F.layer_norm(x3, [4]),
                 ["gelu"] = F.gelu(x),
-                ["gelu_tanh"] = F.gelu(x, "tanh"),
+                ["gelu_tanh"] = F.gelu(x, GELU.Approximate.tanh),
                 ["relu"] = F.relu(x),
                 ["dropout_p0"] = F.dropout(x, 0.0, training: true),
                 ["dropout_eval"] = F.dropout(x, 0.5, training: false),
@@ -363,9 +369,9 @@ public class OpParityTests(PythonReferenceFixture py)
             new("kdim_none", "logits_k", "target_k", false, "none", -100, 0.3),
         ];
         py.Check("cross_entropy", inputs, t => variants.ToDictionary(v => v.name, v => F.cross_entropy(
-            t[v.input], t[v.target], v.weighted ? t["weight"] : null,
+            t[v.input], t[v.target], v.weighted ? t["weight"] : null, v.ignore_index,
             v.reduction switch { "mean" => nn.Reduction.Mean, "sum" => nn.Reduction.Sum, _ => nn.Reduction.None },
-            v.ignore_index, v.label_smoothing)), args: new { variants }, grad: ["logits", "logits_k"])
+            v.label_smoothing)), args: new { variants }, grad: ["logits", "logits_k"])
             .Should().Be(18, "9 values and 9 gradients are compared");
     }
 
@@ -376,7 +382,7 @@ public class OpParityTests(PythonReferenceFixture py)
     {
         using var scope = NewDisposeScope();
         var d = new TestData(18);
-        using var lstm = new nn.LSTM(4, 3, num_layers: 2, batch_first: true, bidirectional: true);
+        using var lstm = nn.LSTM(4, 3, numLayers: 2, batchFirst: true, bidirectional: true);
         lstm.to(dtype);
         using (no_grad())
             foreach (var p in lstm.parameters()) p.copy_(d.Randn(p.shape, dtype, scale: 0.5));
@@ -389,7 +395,7 @@ public class OpParityTests(PythonReferenceFixture py)
         foreach (var (name, p) in lstm.named_parameters()) inputs[name] = p;
         py.Check("lstm", inputs, t =>
         {
-            var (output, h, c) = lstm.forward(t["x"], t["h0"], t["c0"]);
+            var (output, h, c) = lstm.call(t["x"], (t["h0"], t["c0"]));
             return new Dictionary<string, Tensor> { ["output"] = output, ["h_n"] = h, ["c_n"] = c };
         }, args: new { input_size = 4, hidden_size = 3, num_layers = 2, batch_first = true, bidirectional = true },
            grad: inputs.Keys.ToList())
@@ -422,13 +428,14 @@ public class OpParityTests(PythonReferenceFixture py)
             new("trilinear_ac", "x5", [5, 6, 3], "trilinear", true),
             new("nearest3d", "x5", [6, 2, 7], "nearest", false),
         ];
+        // TorchSharp, like PyTorch, takes align_corners only for the interpolating modes: null for nearest.
         py.Check("interpolate", inputs, t => variants.ToDictionary(v => v.name, v => F.interpolate(t[v.input], v.size,
-            v.mode switch
+            mode: v.mode switch
             {
-                "nearest" => nn.InterpolationMode.Nearest,
-                "bilinear" => nn.InterpolationMode.Bilinear,
-                _ => nn.InterpolationMode.Trilinear,
-            }, v.align_corners)), args: new { variants }, grad: ["x4", "x5"])
+                "nearest" => InterpolationMode.Nearest,
+                "bilinear" => InterpolationMode.Bilinear,
+                _ => InterpolationMode.Trilinear,
+            }, align_corners: v.mode == "nearest" ? null : v.align_corners)), args: new { variants }, grad: ["x4", "x5"])
             .Should().Be(18, "9 values and 9 gradients are compared");
     }
 
@@ -467,12 +474,12 @@ public class OpParityTests(PythonReferenceFixture py)
                 var grid = F.affine_grid(t[v.theta], v.size, v.align_corners);
                 outputs["grid_" + v.name] = grid;
                 outputs["sample_" + v.name] = F.grid_sample(t[v.input], grid,
-                    v.mode == "nearest" ? nn.GridSampleMode.Nearest : nn.GridSampleMode.Bilinear,
+                    v.mode == "nearest" ? GridSampleMode.Nearest : GridSampleMode.Bilinear,
                     v.padding switch
                     {
-                        "zeros" => nn.GridSamplePadding.Zeros,
-                        "border" => nn.GridSamplePadding.Border,
-                        _ => nn.GridSamplePadding.Reflection,
+                        "zeros" => GridSamplePaddingMode.Zeros,
+                        "border" => GridSamplePaddingMode.Border,
+                        _ => GridSamplePaddingMode.Reflection,
                     }, v.align_corners);
             }
             return outputs;

@@ -1,14 +1,16 @@
-using System.Globalization;
 using FluentAssertions;
 using VideoTransformers.TestSupport;
+using VideoTransformers.Torch.Optim;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Torch.Tests;
 
 /// <summary>
-/// Optimizers and learning-rate schedules against torch.optim (tests/python/cases_optim.py), plus exact resume
-/// through optimizer state_dict → torch.save → torch.load → load_state_dict.
+/// TorchSharp's optimizers, which the library trains with, and our closed-form learning-rate schedules against
+/// torch.optim 1.13 (tests/python/cases_optim.py), plus exact resume through TorchSharp's optimizer state dict.
 /// </summary>
 [Collection(PythonReferenceFixture.Collection)]
 public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
@@ -29,17 +31,20 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
             : new Dictionary<string, object> { ["lr"] = Lr, ["betas"] = new[] { Beta1, Beta2 }, ["eps"] = Eps, ["weight_decay"] = WeightDecay, ["amsgrad"] = AmsGrad };
 
         /// <summary>Group 0 holds w with the optimizer's defaults; group 1 holds b with its own lr and no weight decay.</summary>
-        public optim.Optimizer Create(nn.Parameter w, nn.Parameter b)
+        /// <remarks>Every hyper-parameter is passed explicitly: TorchSharp's AdamW defaults weight_decay to 0 where PyTorch uses 0.01.</remarks>
+        public optim.Optimizer Create(Parameter w, Parameter b) => Kind switch
         {
-            optim.ParamGroup[] groups = [new([w]), new([b], lr: SecondGroupLr, weight_decay: 0)];
-            return Kind switch
-            {
-                "sgd" => new optim.SGD(groups, Lr, Momentum, Dampening, WeightDecay, Nesterov),
-                "adam" => new optim.Adam(groups, Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad),
-                "adamw" => new optim.AdamW(groups, Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad),
-                _ => throw new ArgumentException(Kind),
-            };
-        }
+            "sgd" => optim.SGD(
+                [new SGD.ParamGroup([w], new SGD.Options()), new SGD.ParamGroup([b], new SGD.Options { LearningRate = SecondGroupLr, weight_decay = 0 })],
+                Lr, Momentum, Dampening, WeightDecay, Nesterov),
+            "adam" => optim.Adam(
+                [new Adam.ParamGroup([w], new Adam.Options()), new Adam.ParamGroup([b], new Adam.Options { LearningRate = SecondGroupLr, weight_decay = 0 })],
+                Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad),
+            "adamw" => optim.AdamW(
+                [new AdamW.ParamGroup([w], new AdamW.Options()), new AdamW.ParamGroup([b], new AdamW.Options { LearningRate = SecondGroupLr, weight_decay = 0 })],
+                Lr, Beta1, Beta2, Eps, WeightDecay, AmsGrad),
+            _ => throw new ArgumentException(Kind),
+        };
     }
 
     public static readonly Dictionary<string, OptimCase> Cases = new()
@@ -68,7 +73,7 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
         return (d.Randn([5, 3]), d.Randn([3]), d.Randn([16, 5]), d.Randn([16, 3]));
     }
 
-    private static void Step(optim.Optimizer opt, nn.Parameter w, nn.Parameter b, Tensor x, Tensor y)
+    private static void Step(optim.Optimizer opt, Parameter w, Parameter b, Tensor x, Tensor y)
     {
         using var scope = NewDisposeScope();
         opt.zero_grad();
@@ -96,9 +101,11 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
             },
         });
 
-        using var w = new nn.Parameter(w0.clone());
-        using var b = new nn.Parameter(b0.clone());
+        using var w = new Parameter(w0.clone());
+        using var b = new Parameter(b0.clone());
         using var opt = c.Create(w, b);
+        // The groups really have their own settings (else the second group's lr would match trivially).
+        opt.ParamGroups.Select(g => g.LearningRate).Should().Equal(c.Lr, c.SecondGroupLr);
         for (var step = 1; step <= steps; step++)
         {
             Step(opt, w, b, x, y);
@@ -106,8 +113,8 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
             TensorAssert.Close(b, expected[$"step{step}.b"], 1e-6, 0, $"{name} step {step} b");
         }
         // The parameters must have moved: a trajectory that stays put would match trivially.
-        (w - w0).abs().max().item<double>().Should().BeGreaterThan(1e-3);
-        (b - b0).abs().max().item<double>().Should().BeGreaterThan(1e-3);
+        (w - w0).abs().max().ToDouble().Should().BeGreaterThan(1e-3);
+        (b - b0).abs().max().ToDouble().Should().BeGreaterThan(1e-3);
     }
 
     [Theory]
@@ -116,39 +123,42 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
     [InlineData("adamw")]
     public void State_dict_saved_and_loaded_into_a_fresh_optimizer_continues_bitwise_like_the_original(string name)
     {
+        // Through TorchSharp's own optimizer state file (save_state_dict/load_state_dict); the old test went through
+        // our safetensors because the deleted optimizer exposed its state as named tensors, TorchSharp's does not.
         var c = Cases[name];
         using var scope = NewDisposeScope();
         var (w0, b0, x, y) = Problem(31);
-        using var wA = new nn.Parameter(w0.clone());
-        using var bA = new nn.Parameter(b0.clone());
+        using var wA = new Parameter(w0.clone());
+        using var bA = new Parameter(b0.clone());
         using var optA = c.Create(wA, bA);
-        var schedA = new optim.lr_scheduler.CosineAnnealingLR(optA, 20, 1e-4);
+        var schedA = new CosineAnnealingLR(optA, 20, 1e-4);
         for (var i = 0; i < 5; i++)
         {
             Step(optA, wA, bA, x, y);
             schedA.step();
         }
 
-        // Save: state tensors into the file, scalars (steps, learning rates) into its metadata.
-        var path = Path.Combine(_dir, "optim.safetensors");
-        var state = optA.state_dict();
-        state.Tensors.Should().NotBeEmpty();
-        torch.save(state.Tensors, path, state.Scalars.ToDictionary(kv => kv.Key, kv => kv.Value.ToString("R", CultureInfo.InvariantCulture)));
+        var path = Path.Combine(_dir, "optim.bin");
+        Directory.CreateDirectory(_dir);
+        ((OptimizerHelper)optA).save_state_dict(path);
 
-        // Resume: fresh parameters with the same values, a fresh optimizer and schedule, the loaded state.
-        var loaded = torch.load(path, out var metadata);
-        using var wB = new nn.Parameter(wA.detach().clone());
-        using var bB = new nn.Parameter(bA.detach().clone());
+        // Resume: fresh parameters with the same values, a fresh optimizer and schedule, the loaded state. The schedule
+        // is made before loading, so that it takes the configured learning rates as its initial ones, not the
+        // decayed rates the state file carries.
+        using var wB = new Parameter(wA.detach().clone());
+        using var bB = new Parameter(bA.detach().clone());
         using var optB = c.Create(wB, bB);
-        optB.load_state_dict(new optim.OptimizerStateDict(loaded,
-            metadata.ToDictionary(kv => kv.Key, kv => double.Parse(kv.Value, CultureInfo.InvariantCulture))));
-        var schedB = new optim.lr_scheduler.CosineAnnealingLR(optB, 20, 1e-4);
+        var schedB = new CosineAnnealingLR(optB, 20, 1e-4);
+        ((OptimizerHelper)optB).load_state_dict(path);
         schedB.set_epoch(schedA.last_epoch);
+        schedB.initial_lrs.Should().Equal(schedA.initial_lrs);
 
         // A control that starts from the same weights but forgets the optimizer state.
-        using var wC = new nn.Parameter(wA.detach().clone());
-        using var bC = new nn.Parameter(bA.detach().clone());
+        using var wC = new Parameter(wA.detach().clone());
+        using var bC = new Parameter(bA.detach().clone());
         using var optC = c.Create(wC, bC);
+        var schedC = new CosineAnnealingLR(optC, 20, 1e-4);
+        schedC.set_epoch(schedA.last_epoch);
 
         for (var i = 0; i < 5; i++)
         {
@@ -157,20 +167,48 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
             Step(optB, wB, bB, x, y);
             schedB.step();
             Step(optC, wC, bC, x, y);
-            TensorAssert.Equal(wB, wA, $"resumed w after {i + 1} more steps");
-            TensorAssert.Equal(bB, bA, $"resumed b after {i + 1} more steps");
+            schedC.step();
+            TensorAssert.Same(wB, wA, $"resumed w after {i + 1} more steps");
+            TensorAssert.Same(bB, bA, $"resumed b after {i + 1} more steps");
             schedB.get_last_lr().Should().Equal(schedA.get_last_lr());
         }
-        wC.equal(wA).Should().BeFalse("without its state the optimizer must take different steps, or this test proves nothing");
+        TensorAssert.Compare(wC, wA, 0, 0, "w without the optimizer state").Should()
+            .NotBeNull("without its state the optimizer must take different steps, or this test proves nothing");
     }
 
-    private double[,] OurSchedule(Func<optim.Optimizer, optim.lr_scheduler.LRScheduler> create, double[] lrs, int epochs)
+    [Theory]
+    [InlineData("sgd_momentum_wd")]
+    [InlineData("adamw_amsgrad")]
+    public void In_memory_state_dict_loaded_into_a_fresh_optimizer_continues_bitwise_like_the_original(string name)
+    {
+        var c = Cases[name];
+        using var scope = NewDisposeScope();
+        var (w0, b0, x, y) = Problem(33);
+        using var wA = new Parameter(w0.clone());
+        using var bA = new Parameter(b0.clone());
+        using var optA = c.Create(wA, bA);
+        for (var i = 0; i < 4; i++) Step(optA, wA, bA, x, y);
+
+        using var wB = new Parameter(wA.detach().clone());
+        using var bB = new Parameter(bA.detach().clone());
+        using var optB = c.Create(wB, bB);
+        ((OptimizerHelper)optB).load_state_dict(((OptimizerHelper)optA).state_dict());
+        for (var i = 0; i < 4; i++)
+        {
+            Step(optA, wA, bA, x, y);
+            Step(optB, wB, bB, x, y);
+            TensorAssert.Same(wB, wA, $"w after {i + 1} more steps");
+            TensorAssert.Same(bB, bA, $"b after {i + 1} more steps");
+        }
+    }
+
+    private static double[,] OurSchedule(Func<optim.Optimizer, ClosedFormLR> create, double[] lrs, int epochs)
     {
         using var scope = NewDisposeScope();
-        var ps = lrs.Select(_ => new nn.Parameter(zeros(1))).ToList();
+        var ps = lrs.Select(_ => new Parameter(zeros(1))).ToList();
         try
         {
-            using var opt = new optim.SGD(ps.Zip(lrs, (p, lr) => new optim.ParamGroup([p], lr: lr)), lrs[0]);
+            using var opt = optim.SGD(ps.Zip(lrs, (p, lr) => new SGD.ParamGroup([p], new SGD.Options { LearningRate = lr })), lrs[0]);
             var sched = create(opt);
             var result = new double[epochs + 1, lrs.Length];
             for (var e = 0; e <= epochs; e++)
@@ -187,7 +225,7 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
         }
     }
 
-    private void AssertScheduleMatches(string kind, object options, Func<optim.Optimizer, optim.lr_scheduler.LRScheduler> create)
+    private void AssertScheduleMatches(string kind, object options, Func<optim.Optimizer, ClosedFormLR> create)
     {
         double[] lrs = [0.1, 0.03];
         const int epochs = 30;
@@ -199,20 +237,20 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
 
     [SkippableFact]
     public void StepLR_matches_torch_over_30_epochs() =>
-        AssertScheduleMatches("step", new { step_size = 7, gamma = 0.5 }, opt => new optim.lr_scheduler.StepLR(opt, 7, 0.5));
+        AssertScheduleMatches("step", new { step_size = 7, gamma = 0.5 }, opt => new StepLR(opt, 7, 0.5));
 
     [SkippableFact]
     public void CosineAnnealingLR_matches_torch_over_30_epochs() =>
-        AssertScheduleMatches("cosine", new { T_max = 30, eta_min = 1e-3 }, opt => new optim.lr_scheduler.CosineAnnealingLR(opt, 30, 1e-3));
+        AssertScheduleMatches("cosine", new { T_max = 30, eta_min = 1e-3 }, opt => new CosineAnnealingLR(opt, 30, 1e-3));
 
     [SkippableFact]
     public void CosineAnnealingLR_matches_torch_past_T_max() =>
-        AssertScheduleMatches("cosine", new { T_max = 12, eta_min = 0.0 }, opt => new optim.lr_scheduler.CosineAnnealingLR(opt, 12));
+        AssertScheduleMatches("cosine", new { T_max = 12, eta_min = 0.0 }, opt => new CosineAnnealingLR(opt, 12));
 
     [SkippableFact]
     public void CosineWithWarmup_matches_torch_SequentialLR_of_LinearLR_and_CosineAnnealingLR() =>
         AssertScheduleMatches("warmup_cosine", new { warmup_steps = 5, total_steps = 30, min_lr = 1e-4, warmup_start_factor = 0.1 },
-            opt => new optim.lr_scheduler.CosineWithWarmup(opt, 5, 30, 1e-4, 0.1));
+            opt => new CosineWithWarmup(opt, 5, 30, 1e-4, 0.1));
 
     [Theory]
     [InlineData(5, 30, 1e-4, 0.0)]
@@ -222,10 +260,10 @@ public class OptimizerParityTests(PythonReferenceFixture py) : IDisposable
     public void CosineWithWarmup_follows_its_closed_form(int warmup, int total, double minLr, double startFactor)
     {
         const double baseLr = 0.5;
-        var p = new nn.Parameter(zeros(1));
+        var p = new Parameter(zeros(1));
         using var _ = p;
-        using var opt = new optim.SGD([p], baseLr);
-        var sched = new optim.lr_scheduler.CosineWithWarmup(opt, warmup, total, minLr, startFactor);
+        using var opt = optim.SGD([p], baseLr);
+        var sched = new CosineWithWarmup(opt, warmup, total, minLr, startFactor);
         for (var t = 0; t <= total + 5; t++)
         {
             if (t > 0) sched.step();
@@ -258,11 +296,11 @@ public class ClipGradNormParityTests(PythonReferenceFixture py)
         using var scope = NewDisposeScope();
         var d = new TestData(32);
         var inputs = new Dictionary<string, Tensor>();
-        var ps = new List<nn.Parameter>();
+        var ps = new List<Parameter>();
         long[][] shapes = [[4, 3], [3], [2, 2, 2]];
         for (var i = 0; i < shapes.Length; i++)
         {
-            var p = new nn.Parameter(d.Randn(shapes[i]));
+            var p = new Parameter(d.Randn(shapes[i]));
             p.grad = d.Randn(shapes[i], scale: 2);
             ps.Add(p);
             inputs[$"p{i}"] = p;
@@ -272,7 +310,7 @@ public class ClipGradNormParityTests(PythonReferenceFixture py)
         {
             var expected = py.Run("clip_grad_norm", inputs, new { max_norm = maxNorm, norm_type = double.IsInfinity(normType) ? "inf" : (object)normType });
             var total = nn.utils.clip_grad_norm_(ps, maxNorm, normType);
-            total.Should().BeApproximately(expected["total_norm"].item<double>(), 1e-5 * total);
+            total.Should().BeApproximately(expected["total_norm"].ToDouble(), 1e-5 * total);
             for (var i = 0; i < ps.Count; i++) TensorAssert.Close(ps[i].grad!, expected[$"g{i}"], $"clipped g{i}");
         }
         finally

@@ -1,7 +1,10 @@
+using VideoTransformers.Torch.Serialization;
 using FluentAssertions;
 using VideoTransformers.TestSupport;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Torch.Tests;
 
@@ -15,7 +18,7 @@ public class StateDictTests : IDisposable
         if (Directory.Exists(_dir)) Directory.Delete(_dir, true);
     }
 
-    private static nn.Sequential Net() => new(new nn.Linear(4, 3), new nn.LayerNorm(3), new nn.Linear(3, 2));
+    private static Sequential Net() => nn.Sequential(nn.Linear(4, 3), nn.LayerNorm(3), nn.Linear(3, 2));
 
     /// <summary>A state dict of fresh, different values for every key of <paramref name="net"/>.</summary>
     private static Dictionary<string, Tensor> Source(nn.Module net, int seed)
@@ -47,7 +50,7 @@ public class StateDictTests : IDisposable
         var before = Snapshot(net);
         var source = Source(net, 60);
         source.Remove("1.bias");
-        var e = ((Action)(() => net.load_state_dict(source))).Should().Throw<StateDictException>().Which;
+        var e = ((Action)(() => net.load_state_dict_checked(source))).Should().Throw<StateDictException>().Which;
         e.MissingKeys.Should().Equal("1.bias");
         e.UnexpectedKeys.Should().BeEmpty();
         e.Message.Should().Contain("Missing key(s) in state_dict: \"1.bias\"");
@@ -63,7 +66,7 @@ public class StateDictTests : IDisposable
         var source = Source(net, 61);
         source["3.weight"] = ones(2, 2);
         source["head.bias"] = ones(2);
-        var e = ((Action)(() => net.load_state_dict(source))).Should().Throw<StateDictException>().Which;
+        var e = ((Action)(() => net.load_state_dict_checked(source))).Should().Throw<StateDictException>().Which;
         e.UnexpectedKeys.Should().BeEquivalentTo(["3.weight", "head.bias"]);
         e.MissingKeys.Should().BeEmpty();
         e.Message.Should().Contain("Unexpected key(s) in state_dict: ").And.Contain("\"3.weight\"").And.Contain("\"head.bias\"");
@@ -80,7 +83,7 @@ public class StateDictTests : IDisposable
         var before = Snapshot(net);
         var source = Source(net, 62);
         source["0.weight"] = ones(3, 5);
-        var e = ((Action)(() => net.load_state_dict(source, strict))).Should().Throw<StateDictException>().Which;
+        var e = ((Action)(() => net.load_state_dict_checked(source, strict))).Should().Throw<StateDictException>().Which;
         e.ShapeMismatches.Should().ContainSingle().Which.Should().Contain("0.weight").And.Contain("[3, 5]").And.Contain("[3, 4]");
         e.Message.Should().Contain("Size mismatch: 0.weight");
         AssertUnchanged(net, before);
@@ -95,7 +98,7 @@ public class StateDictTests : IDisposable
         source.Remove("2.weight");
         source["extra"] = ones(1);
         source["1.weight"] = ones(4);
-        var e = ((Action)(() => net.load_state_dict(source))).Should().Throw<StateDictException>().Which;
+        var e = ((Action)(() => net.load_state_dict_checked(source))).Should().Throw<StateDictException>().Which;
         e.MissingKeys.Should().Equal("2.weight");
         e.UnexpectedKeys.Should().Equal("extra");
         e.ShapeMismatches.Should().ContainSingle().Which.Should().StartWith("1.weight");
@@ -110,7 +113,7 @@ public class StateDictTests : IDisposable
         var source = Source(net, 64);
         source.Remove("0.bias");
         source["unused"] = ones(1);
-        var (missing, unexpected) = net.load_state_dict(source, strict: false);
+        var (missing, unexpected) = net.load_state_dict_checked(source, strict: false);
         missing.Should().Equal("0.bias");
         unexpected.Should().Equal("unused");
         var now = net.state_dict();
@@ -125,10 +128,10 @@ public class StateDictTests : IDisposable
         using var a = Net();
         using var b = Net();
         var x = new TestData(65).Randn([5, 4]);
-        a.forward(x).equal(b.forward(x)).Should().BeFalse("two freshly initialised nets differ");
+        a.forward(x).Equals(b.forward(x)).Should().BeFalse("two freshly initialised nets differ");
         var path = Path.Combine(_dir, "net.safetensors");
-        torch.save(a.state_dict(), path);
-        b.load_state_dict(torch.load(path));
+        SafeTensors.save(a.state_dict(), path);
+        b.load_state_dict_checked(SafeTensors.load(path));
         TensorAssert.Equal(b.forward(x), a.forward(x), "outputs after loading the checkpoint");
         b.parameters().Should().OnlyContain(p => p.requires_grad && p.is_leaf, "loading keeps parameters trainable leaves");
     }

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Loading;
 

@@ -1,7 +1,8 @@
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Loading;
 
@@ -32,8 +33,8 @@ internal static class SampleCollator
             var s = clips[i].shape;
             if (!s.SequenceEqual(first))
                 throw new DataLoaderException(indices[i], epoch, batch,
-                    $"Sample {indices[i]} (batch {batch}, epoch {epoch}) has shape {Tensor.ShapeString(s)} but sample {indices[0]} of the same batch has " +
-                    $"{Tensor.ShapeString(first)}; add transforms (resize, crop, temporal sampling) that give every clip one shape.");
+                    $"Sample {indices[i]} (batch {batch}, epoch {epoch}) has shape {Shapes.Format(s)} but sample {indices[0]} of the same batch has " +
+                    $"{Shapes.Format(first)}; add transforms (resize, crop, temporal sampling) that give every clip one shape.");
         }
         return stack(clips.ToArray(), 0);
     }

@@ -1,6 +1,7 @@
 using VideoTransformers.Data.Video;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -16,8 +17,9 @@ public static class ClipTensors
         ArgumentNullException.ThrowIfNull(frames);
         frames.Validate();
         using var scope = NewDisposeScope();
-        // from_array shares the managed bytes; reordering them while still one byte wide keeps the float work to one pass.
-        var raw = from_array(frames.Data, [frames.Frames, frames.Height, frames.Width, frames.Channels]);
+        // from_array shares the managed bytes (pinned until the scope frees it); reordering them while still one byte
+        // wide keeps the float work to one pass.
+        var raw = from_array(frames.Data).view(frames.Frames, frames.Height, frames.Width, frames.Channels);
         var clip = raw.permute(0, 3, 1, 2).contiguous().to(float32).div_(255.0);
         return clip.MoveToOuterDisposeScope();
     }
@@ -30,9 +32,11 @@ public static class ClipTensors
     {
         ArgumentNullException.ThrowIfNull(clip);
         var s = clip.shape;
-        if (s.Length != 4) throw new ArgumentException($"A clip must be [T, C, H, W]; got {Tensor.ShapeString(s)}.", nameof(clip));
+        if (s.Length != 4) throw new ArgumentException($"A clip must be [T, C, H, W]; got {Shapes.Format(s)}.", nameof(clip));
         using var scope = NewDisposeScope();
-        var bytes = clip.mul(255.0).round().clamp(0, 255).to(uint8).permute(0, 2, 3, 1).contiguous().cpu().data<byte>();
+        var frames = clip.mul(255.0).round().clamp(0, 255).to(uint8).permute(0, 2, 3, 1).contiguous().cpu();
+        // Read through a flat view: TorchSharp cannot read the data of an empty multi-dimensional tensor (a zero-frame clip).
+        var bytes = frames.reshape(-1).data<byte>().ToArray();
         return new VideoFrames(bytes, (int)s[0], (int)s[2], (int)s[3], (int)s[1]).Validate();
     }
 }

@@ -1,4 +1,5 @@
 using VideoTransformers.Torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -26,8 +27,8 @@ public abstract class ClipTransform
         ArgumentNullException.ThrowIfNull(clip);
         var shape = clip.shape;
         if (shape.Length != 4)
-            throw new ArgumentException($"A clip must be a 4-D tensor [T, C, H, W]; got shape {Tensor.ShapeString(shape)}.", nameof(clip));
-        if (!clip.dtype.IsFloatingPoint())
+            throw new ArgumentException($"A clip must be a 4-D tensor [T, C, H, W]; got shape {Shapes.Format(shape)}.", nameof(clip));
+        if (!is_floating_point(clip.dtype))
             throw new ArgumentException($"A clip must hold floating-point values; got {clip.dtype} (convert with ClipTensors.FromFrames).", nameof(clip));
         return shape;
     }

@@ -19,9 +19,11 @@ internal sealed class FFmpegProcess : IDisposable
     private readonly CancellationTokenRegistration _killOnCancel;
     private readonly TimeSpan _idleTimeout;
     private readonly Stream _stdout;
+    private readonly Action<string>? _onStderrLine;
 
-    private FFmpegProcess(Process process, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    private FFmpegProcess(Process process, TimeSpan idleTimeout, Action<string>? onStderrLine, CancellationToken cancellationToken)
     {
+        _onStderrLine = onStderrLine;
         _process = process;
         _idleTimeout = idleTimeout;
         _callerToken = cancellationToken;
@@ -35,8 +37,15 @@ internal sealed class FFmpegProcess : IDisposable
     public required string Tool { get; init; }
 
     /// <summary>Starts <paramref name="tool"/> with <paramref name="arguments"/>.</summary>
+    /// <param name="tool">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="idleTimeout">How long the child may write nothing to standard output.</param>
+    /// <param name="cancellationToken">Kills the child.</param>
+    /// <param name="onStderrLine">Receives every non-blank line of standard error (trimmed), on a thread-pool thread,
+    /// before <see cref="WaitForExit"/> returns.</param>
     /// <exception cref="FFmpegNotFoundException">The program cannot be started.</exception>
-    public static FFmpegProcess Start(string tool, IEnumerable<string> arguments, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public static FFmpegProcess Start(string tool, IEnumerable<string> arguments, TimeSpan idleTimeout, CancellationToken cancellationToken,
+        Action<string>? onStderrLine = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var psi = new ProcessStartInfo(tool)
@@ -60,7 +69,7 @@ internal sealed class FFmpegProcess : IDisposable
             throw new FFmpegNotFoundException(tool, ex);
         }
         process.StandardInput.Close();
-        var run = new FFmpegProcess(process, idleTimeout, cancellationToken) { Tool = tool };
+        var run = new FFmpegProcess(process, idleTimeout, onStderrLine, cancellationToken) { Tool = tool };
         process.ErrorDataReceived += run.OnStderr;
         process.BeginErrorReadLine();
         return run;
@@ -137,6 +146,7 @@ internal sealed class FFmpegProcess : IDisposable
     private void OnStderr(object sender, DataReceivedEventArgs e)
     {
         if (string.IsNullOrWhiteSpace(e.Data)) return;
+        _onStderrLine?.Invoke(e.Data.Trim());
         lock (_stderr)
         {
             _stderr.Enqueue(e.Data.Trim());

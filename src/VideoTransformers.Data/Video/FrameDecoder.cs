@@ -60,24 +60,36 @@ internal static class FrameDecoder
 
     private static List<string> Arguments(VideoInfo info, IReadOnlyList<FrameRun> runs, int width, int height, PixelFormat format, bool bounded)
     {
-        var filters = new List<string>();
-        if (!(runs.Count == 1 && runs[0] is { Start: 0, Step: 1, Count: < 0 }))
-            filters.Add($"select='{string.Join('+', runs.Select(r => r.ToSelectExpression()))}'");
-        // Area averaging when shrinking (no aliasing), bilinear when enlarging: the old in-process decoder's choice.
-        string flags = width <= info.Width && height <= info.Height ? "area" : "bilinear";
-        string pixFmt = format == PixelFormat.Gray ? "gray" : "rgb24";
-        // The format filter makes the scale filter convert straight to the output format, in one swscale pass.
-        filters.Add($"scale=w={width}:h={height}:flags={flags}");
-        filters.Add($"format={pixFmt}");
+        string pixFmt = PixFmt(format);
         var args = new List<string>
         {
             "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-xerror",
             "-threads", "1", "-i", info.FilePath,
             "-map", "0:v:0", "-an", "-sn", "-dn", "-filter_threads", "1",
-            "-vf", string.Join(',', filters), "-fps_mode", "passthrough",
+            "-vf", Filters(runs, width, height, format, Shrinks(info, width, height)), "-fps_mode", "passthrough",
         };
         if (bounded) args.AddRange(["-frames:v", runs.Sum(r => r.Count).ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1"]);
         return args;
+    }
+
+    /// <summary>FFmpeg's name of the raw output format.</summary>
+    internal static string PixFmt(PixelFormat format) => format == PixelFormat.Gray ? "gray" : "rgb24";
+
+    /// <summary>True when the output is no larger than the native frame in either direction.</summary>
+    internal static bool Shrinks(VideoInfo info, int width, int height) => width <= info.Width && height <= info.Height;
+
+    /// <summary>The filter chain that selects <paramref name="runs"/> and scales and converts them.</summary>
+    internal static string Filters(IReadOnlyList<FrameRun> runs, int width, int height, PixelFormat format, bool shrinks)
+    {
+        var filters = new List<string>();
+        if (!(runs.Count == 1 && runs[0] is { Start: 0, Step: 1, Count: < 0 }))
+            filters.Add($"select='{string.Join('+', runs.Select(r => r.ToSelectExpression()))}'");
+        // Area averaging when shrinking (no aliasing), bilinear when enlarging: the old in-process decoder's choice.
+        string flags = shrinks ? "area" : "bilinear";
+        // The format filter makes the scale filter convert straight to the output format, in one swscale pass.
+        filters.Add($"scale=w={width}:h={height}:flags={flags}");
+        filters.Add($"format={PixFmt(format)}");
+        return string.Join(',', filters);
     }
 }

@@ -13,6 +13,8 @@ namespace VideoTransformers.Data.Video;
 /// decoding fails half way, or delivers fewer frames than the file holds, <see cref="Decode"/> throws and
 /// returns no frames; the message names the file and gives FFmpeg's reason. If ffmpeg or ffprobe cannot be
 /// started, <see cref="FFmpegNotFoundException"/> says what to install.</para>
+/// <para>Probe results are cached in the process per file (full path, length, last write time) and ffprobe, so
+/// opening the same file again starts no ffprobe; see <see cref="ClearProbeCache"/>.</para>
 /// <para>Cancelling a decode, disposing the reader during one, or <see cref="FFmpegTools.IdleTimeout"/> passing
 /// without output kills the ffmpeg child. An instance is not thread-safe, except that <see cref="Dispose"/> may
 /// be called from another thread to stop a running decode.</para>
@@ -84,8 +86,14 @@ public sealed class VideoReader : IDisposable
             if (Directory.Exists(full)) throw new VideoDecodeException(full, $"Video '{full}' is a directory, not a file.");
             throw new FileNotFoundException($"Video file '{full}' does not exist.", full);
         }
-        return VideoProbe.Probe(full, tools ?? FFmpegTools.Default, cancellationToken);
+        return ProbeCache.GetOrProbe(full, tools ?? FFmpegTools.Default, cancellationToken);
     }
+
+    /// <summary>
+    /// Forgets the probe results <see cref="Open"/> and <see cref="Probe"/> keep per file (full path, length, last
+    /// write time, ffprobe). Only needed when a file may change without its length or write time changing.
+    /// </summary>
+    public static void ClearProbeCache() => ProbeCache.Clear();
 
     /// <summary>
     /// Decodes frames <paramref name="start"/>, <c>start + step</c>, … (<paramref name="count"/> of them,

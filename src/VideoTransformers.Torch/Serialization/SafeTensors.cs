@@ -1,8 +1,13 @@
-using VideoTransformers.Torch.Serialization;
+using static TorchSharp.torch;
 
-namespace VideoTransformers.Torch;
+namespace VideoTransformers.Torch.Serialization;
 
-public static partial class torch
+/// <summary>
+/// Safetensors files as TorchSharp tensors: the project's checkpoint format, readable by Python's safetensors and by
+/// numpy. Built on <see cref="SafeTensorsFormat"/>, which keeps <c>__metadata__</c> and validates the header
+/// (offsets, sizes, dtypes) before any tensor is made.
+/// </summary>
+public static class SafeTensors
 {
     private static string DTypeName(ScalarType t) => t switch
     {
@@ -19,7 +24,7 @@ public static partial class torch
         _ => throw new NotSupportedException($"safetensors cannot store dtype {t}"),
     };
 
-    private static ScalarType DTypeOf(string name) => name switch
+    private static ScalarType? DTypeOf(string name) => name switch
     {
         "F64" => ScalarType.Float64,
         "F32" => ScalarType.Float32,
@@ -31,51 +36,65 @@ public static partial class torch
         "I8" => ScalarType.Int8,
         "U8" => ScalarType.Byte,
         "BOOL" => ScalarType.Bool,
-        _ => throw new NotSupportedException($"safetensors dtype {name} has no tensor equivalent here"),
+        _ => null,
     };
 
     /// <summary>Converts a tensor to a safetensors entry (copies its bytes to host memory, C order).</summary>
-    public static unsafe SafeTensorEntry ToSafeTensorEntry(string name, Tensor t)
+    public static SafeTensorEntry ToEntry(string name, Tensor tensor)
     {
-        var bytes = new byte[t.numel() * t.dtype.ElementSize()];
-        fixed (byte* p = bytes) Native.Check.Status(Native.NativeMethods.vt_copy_to_buffer(t.Handle, p, bytes.Length));
-        return new SafeTensorEntry(name, DTypeName(t.dtype), t.shape, bytes);
+        ArgumentNullException.ThrowIfNull(tensor);
+        var dtype = DTypeName(tensor.dtype);
+        // detach/cpu/contiguous may each make a new handle: the scope frees every one of them, not just the last.
+        using var scope = NewDisposeScope();
+        var host = tensor.detach().cpu().contiguous();
+        // bytes on an empty tensor throws in TorchSharp; an empty tensor has no bytes to copy anyway.
+        var bytes = host.numel() == 0 ? Array.Empty<byte>() : host.bytes.ToArray();
+        return new SafeTensorEntry(name, dtype, tensor.shape, bytes);
     }
 
     /// <summary>Makes a CPU tensor from a safetensors entry (copies the bytes).</summary>
-    public static unsafe Tensor FromSafeTensorEntry(SafeTensorEntry e)
+    /// <exception cref="NotSupportedException">The entry's dtype (for example U16, U32 or U64) has no TorchSharp equivalent.</exception>
+    public static Tensor FromEntry(SafeTensorEntry entry)
     {
-        var dtype = DTypeOf(e.DType);
-        var shape = e.Shape;
-        fixed (byte* p = e.Data.Span)
-        fixed (long* s = shape)
-            return Tensor.Wrap(Native.NativeMethods.vt_tensor_from_data(p, s, shape.Length, (int)dtype));
+        ArgumentNullException.ThrowIfNull(entry);
+        var dtype = DTypeOf(entry.DType)
+            ?? throw new NotSupportedException($"safetensors dtype {entry.DType} of tensor '{entry.Name}' has no TorchSharp equivalent.");
+        var t = empty(entry.Shape, dtype);
+        if (entry.Data.Length > 0) entry.Data.Span.CopyTo(t.bytes);
+        return t;
     }
 
     /// <summary>
-    /// Saves named tensors to a safetensors file (the project's checkpoint format, readable by Python's safetensors
-    /// and by numpy). The file is written to a temporary name and renamed, so a crash never leaves a torn checkpoint.
+    /// Saves named tensors to a safetensors file. The file is written to a temporary name and renamed, so a crash never
+    /// leaves a torn checkpoint.
     /// </summary>
     public static void save(IEnumerable<KeyValuePair<string, Tensor>> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var entries = tensors.Select(kv => ToSafeTensorEntry(kv.Key, kv.Value)).ToList();
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(path);
+        var entries = tensors.Select(kv => ToEntry(kv.Key, kv.Value)).ToList();
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var tmp = path + ".tmp";
-        SafeTensorsFormat.Write(tmp, entries, metadata);
-        File.Move(tmp, path, overwrite: true);
+        SafeTensorsFormat.Write(path, entries, metadata);
     }
 
-    /// <summary>Loads every tensor of a safetensors file (CPU tensors, owned by the current dispose scope if any).</summary>
+    /// <summary>Loads every tensor of a safetensors file as CPU tensors (owned by the current dispose scope if any).</summary>
     public static Dictionary<string, Tensor> load(string path) => load(path, out _);
 
     /// <summary>Loads every tensor of a safetensors file and its metadata.</summary>
+    /// <exception cref="NotSupportedException">
+    /// A tensor has a dtype TorchSharp lacks (U16, U32, U64). Checked for every tensor before any is made, so nothing is
+    /// half-loaded; the message names the file and the tensor.
+    /// </exception>
     public static Dictionary<string, Tensor> load(string path, out IReadOnlyDictionary<string, string> metadata)
     {
         var content = SafeTensorsFormat.Read(path);
+        foreach (var e in content.Tensors)
+            if (DTypeOf(e.DType) is null)
+                throw new NotSupportedException($"{path}: tensor '{e.Name}' has safetensors dtype {e.DType}, which has no TorchSharp equivalent (supported: F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL).");
         metadata = content.Metadata;
-        var result = new Dictionary<string, Tensor>();
-        foreach (var e in content.Tensors) result[e.Name] = FromSafeTensorEntry(e);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var e in content.Tensors) result[e.Name] = FromEntry(e);
         return result;
     }
 }

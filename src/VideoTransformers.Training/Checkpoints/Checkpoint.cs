@@ -1,9 +1,13 @@
+using VideoTransformers.Torch.Serialization;
 using System.Globalization;
 using System.Text.Json;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
+using VideoTransformers.Training.Optimization;
 using VideoTransformers.Training.Runs;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Checkpoints;
 
@@ -99,12 +103,15 @@ public static class Checkpoint
         if (state.Partial is not null) metadata[Keys.PartialEpoch] = Json(state.Partial);
         if (optimizer is not null)
         {
-            var sd = optimizer.state_dict();
+            var sd = optimizer.tensor_state_dict();
             foreach (var (name, t) in sd.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal)) tensors.Add(new(OptimizerPrefix + name, t));
             metadata[Keys.OptimizerType] = optimizer.GetType().Name;
             metadata[Keys.OptimizerScalars] = Json(new SortedDictionary<string, double>(sd.Scalars.ToDictionary(), StringComparer.Ordinal));
         }
-        save(tensors, path, metadata);
+        // The scope frees the host copies the writer makes of every tensor (detach, cpu, contiguous), which would
+        // otherwise wait for the finalizer.
+        using var scope = NewDisposeScope();
+        SafeTensors.save(tensors, path, metadata);
     }
 
     /// <summary>
@@ -134,7 +141,7 @@ public static class Checkpoint
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var scope = NewDisposeScope();
-        var tensors = load(path, out var metadata);
+        var tensors = SafeTensors.load(path, out var metadata);
         CheckFormat(path, metadata);
         return Detached(WithPrefix(tensors, TrainingWeightsPrefix));
     }
@@ -145,10 +152,10 @@ public static class Checkpoint
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(model);
         using var scope = NewDisposeScope();
-        var tensors = load(path, out var metadata);
+        var tensors = SafeTensors.load(path, out var metadata);
         CheckFormat(path, metadata);
         var prefixed = tensors.Keys.Any(k => k.StartsWith(ModelPrefix, StringComparison.Ordinal));
-        model.load_state_dict(prefixed ? WithPrefix(tensors, ModelPrefix) : tensors, strict: true);
+        model.load_state_dict_checked(prefixed ? WithPrefix(tensors, ModelPrefix) : tensors, strict: true);
         if (optimizer is not null)
         {
             if (!metadata.TryGetValue(Keys.OptimizerType, out var type) || !metadata.TryGetValue(Keys.OptimizerScalars, out var scalarsJson))
@@ -157,7 +164,14 @@ public static class Checkpoint
                 throw new InvalidDataException($"Checkpoint '{path}' holds {type} state but the optimizer is {optimizer.GetType().Name}; resume with the same optimizer.");
             var scalars = JsonSerializer.Deserialize<Dictionary<string, double>>(scalarsJson, TrainingJson.Options)
                           ?? throw new InvalidDataException($"Checkpoint '{path}' has empty optimizer scalars.");
-            optimizer.load_state_dict(new optim.OptimizerStateDict(WithPrefix(tensors, OptimizerPrefix), scalars));
+            try
+            {
+                optimizer.load_tensor_state_dict(new OptimizerStateDict(WithPrefix(tensors, OptimizerPrefix), scalars));
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"Checkpoint '{path}' holds optimizer state that does not fit this optimizer: {e.Message}", e);
+            }
         }
         var state = ParseState(path, metadata);
         return (state, keepTrainingWeights ? Detached(WithPrefix(tensors, TrainingWeightsPrefix)) : new Dictionary<string, Tensor>());
@@ -178,7 +192,7 @@ public static class Checkpoint
     public static CheckpointState ReadState(string path)
     {
         using var scope = NewDisposeScope();
-        load(path, out var metadata);
+        SafeTensors.load(path, out var metadata);
         CheckFormat(path, metadata);
         return ParseState(path, metadata);
     }

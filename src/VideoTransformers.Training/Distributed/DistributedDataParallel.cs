@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Distributed;
 
@@ -23,7 +25,7 @@ public sealed class DistributedDataParallel
     public const long DefaultBucketBytes = 25L * 1024 * 1024;
 
     private readonly ILogger _logger;
-    private readonly List<List<nn.Parameter>> _buckets;
+    private readonly List<List<Parameter>> _buckets;
 
     /// <summary>Wraps <paramref name="module"/> (which the caller keeps owning) for data-parallel training over <paramref name="group"/>.</summary>
     /// <param name="module">The local replica.</param>
@@ -54,7 +56,7 @@ public sealed class DistributedDataParallel
     public long BucketBytes { get; }
 
     /// <summary>The trainable parameters, bucket by bucket, in the order their all-reduces run.</summary>
-    public IReadOnlyList<IReadOnlyList<nn.Parameter>> Buckets => _buckets;
+    public IReadOnlyList<IReadOnlyList<Parameter>> Buckets => _buckets;
 
     /// <summary>
     /// Overwrites every parameter (trainable or frozen) and buffer with rank <paramref name="root"/>'s values, so that

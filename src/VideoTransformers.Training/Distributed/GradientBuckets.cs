@@ -1,4 +1,5 @@
-using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Distributed;
 
@@ -12,11 +13,12 @@ internal static class GradientBuckets
     internal static List<List<T>> Plan<T>(IEnumerable<T> tensors, long capBytes) where T : Tensor
     {
         var done = new List<List<T>>();
-        var open = new Dictionary<(ScalarType, Device), (List<T> Items, long Bytes)>();
+        // Devices by type and index: TorchSharp hands out a new Device object on every read of t.device.
+        var open = new Dictionary<(ScalarType, DeviceType, int), (List<T> Items, long Bytes)>();
         foreach (var t in tensors)
         {
-            var key = (t.dtype, t.device);
-            var bytes = t.numel() * t.dtype.ElementSize();
+            var key = (t.dtype, t.device_type, t.device_index);
+            var bytes = t.numel() * t.element_size();
             if (open.TryGetValue(key, out var bucket) && bucket.Items.Count > 0 && bucket.Bytes + bytes > capBytes)
             {
                 done.Add(bucket.Items);

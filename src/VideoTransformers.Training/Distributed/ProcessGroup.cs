@@ -1,13 +1,16 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 using VideoTransformers.Training.Distributed.Mpi;
 
 namespace VideoTransformers.Training.Distributed;
 
 /// <summary>
 /// The processes that train together, one per rank: MPI's world, as <c>mpiexec -n N</c> started it. The collectives
-/// work in place on each tensor's memory (<see cref="Tensor.data_ptr"/>), so nothing is copied into managed memory.
+/// work in place on each tensor's memory (the span <see cref="Tensor.bytes"/> covers), so nothing is copied into managed memory.
 /// Every call fails with an <see cref="MpiException"/> after <see cref="Timeout"/> instead of hanging on a peer that
 /// stopped responding.
 /// <para>
@@ -86,7 +89,7 @@ public sealed class ProcessGroup : IDisposable
     {
         foreach (var t in Checked("all_reduce", tensors))
         {
-            _mpi.AllReduceSum(t.data_ptr(), t.numel(), ElementType(t), Timeout);
+            _mpi.AllReduceSum(Address(t), t.numel(), ElementType(t), Timeout);
             GC.KeepAlive(t);
         }
     }
@@ -99,7 +102,7 @@ public sealed class ProcessGroup : IDisposable
         if (root < 0 || root >= WorldSize) throw new ArgumentOutOfRangeException(nameof(root), root, $"The root must be a rank in 0..{WorldSize - 1}.");
         foreach (var t in Checked($"broadcast from rank {root}", tensors))
         {
-            _mpi.Broadcast(t.data_ptr(), t.numel() * t.dtype.ElementSize(), root, Timeout);
+            _mpi.Broadcast(Address(t), t.numel() * t.element_size(), root, Timeout);
             GC.KeepAlive(t);
         }
     }
@@ -130,13 +133,19 @@ public sealed class ProcessGroup : IDisposable
             // MPI reads numel() elements from data_ptr(): a strided view would silently exchange the wrong elements.
             if (!t.is_contiguous())
                 throw new ArgumentException($"{what}: tensor {i} {t} is not contiguous; pass t.contiguous() and copy the result back.", nameof(tensors));
-            if (t.device.Type != DeviceType.CPU)
+            if (t.device_type != DeviceType.CPU)
                 throw new ArgumentException($"{what}: tensor {i} {t} is on {t.device}; MPI collectives here take CPU tensors.", nameof(tensors));
             if (what == "all_reduce") ElementType(t);
             list.Add(t);
         }
         return list;
     }
+
+    // The address of a contiguous CPU tensor's first element (offset included), which MPI reads and writes in place.
+    // The memory is libtorch's, not the GC's, so it does not move; the caller keeps the tensor alive across the call.
+    // An empty tensor has no memory to point at, and MPI accepts a null buffer for a count of zero.
+    private static unsafe IntPtr Address(Tensor t) =>
+        t.numel() == 0 ? IntPtr.Zero : (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(t.bytes));
 
     private static MpiElementType ElementType(Tensor t) => t.dtype switch
     {

@@ -1,5 +1,6 @@
 using VideoTransformers.Data.Loading;
-using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Distributed;
 

@@ -4,7 +4,9 @@ using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Metrics;
 using VideoTransformers.Training.Runs;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Evaluation;
 
@@ -47,7 +49,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(source);
         var classes = checked((int)model.NumClasses);
         if (source.ClassNames.Count != classes)
-            throw new ArgumentException($"The source has {source.ClassNames.Count} classes but {model.name} predicts {classes}.", nameof(source));
+            throw new ArgumentException($"The source has {source.ClassNames.Count} classes but {model.GetName()} predicts {classes}.", nameof(source));
 
         var perClip = new MetricsAccumulator(classes);
         var logits = new List<float>();
@@ -71,12 +73,12 @@ public static class Evaluator
                 var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
                 var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
                 var output = model.forward(x);
-                var loss = nn.functional.cross_entropy(output, y).item<double>();
+                var loss = nn.functional.cross_entropy(output, y).ToDouble();
                 if (!double.IsFinite(loss))
                     throw position?.NonFinite(loss)
-                          ?? new InvalidOperationException($"{model.name} produced a non-finite loss ({loss}) on evaluation batch {step + 1}; has training diverged?");
-                var scores = output.to(float32).cpu().data<float>();
-                var truth = batch.Labels.data<long>();
+                          ?? new InvalidOperationException($"{model.GetName()} produced a non-finite loss ({loss}) on evaluation batch {step + 1}; has training diverged?");
+                var scores = output.to(float32).cpu().data<float>().ToArray();
+                var truth = batch.Labels.data<long>().ToArray();
                 if (videoIdOf is null) perClip.Add(scores, truth, loss);
                 else
                 {

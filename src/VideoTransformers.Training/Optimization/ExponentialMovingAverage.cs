@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Optimization;
 
@@ -31,7 +33,7 @@ public sealed class ExponentialMovingAverage : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, t) in model.state_dict())
-            _entries.Add((name, t.detach().clone().DetachFromDisposeScope(), t.dtype.IsFloatingPoint()));
+            _entries.Add((name, t.detach().clone().DetachFromDisposeScope(), t.is_floating_point()));
     }
 
     /// <summary>The configured decay (the upper bound of the warmed-up decay).</summary>
@@ -54,8 +56,9 @@ public sealed class ExponentialMovingAverage : IDisposable
         foreach (var (name, shadow, floating) in _entries)
         {
             var w = current[name];
-            // lerp_(w, 1 - d) is d·ema + (1 - d)·w in one kernel, without a temporary.
-            if (floating) shadow.lerp_(w, 1 - d);
+            // lerp_(w, 1 - d) is d·ema + (1 - d)·w in one kernel, without a temporary. TorchSharp's lerp_ takes the
+            // weight as a tensor only, and libtorch wants it in the entry's dtype.
+            if (floating) shadow.lerp_(w, tensor(1 - d, dtype: shadow.dtype, device: shadow.device));
             else shadow.copy_(w);
         }
     }

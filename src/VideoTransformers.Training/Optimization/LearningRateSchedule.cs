@@ -1,5 +1,7 @@
 using VideoTransformers.Training.Configuration;
-using static VideoTransformers.Torch.torch;
+using VideoTransformers.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Optimization;
 
@@ -13,7 +15,7 @@ public sealed class LearningRateSchedule
 {
     private readonly optim.Optimizer _optimizer;
 
-    private LearningRateSchedule(optim.Optimizer optimizer, optim.lr_scheduler.LRScheduler? scheduler, bool perStep)
+    private LearningRateSchedule(optim.Optimizer optimizer, ClosedFormLR? scheduler, bool perStep)
     {
         _optimizer = optimizer;
         Scheduler = scheduler;
@@ -21,7 +23,7 @@ public sealed class LearningRateSchedule
     }
 
     /// <summary>The underlying closed-form scheduler, or null for a constant rate.</summary>
-    public optim.lr_scheduler.LRScheduler? Scheduler { get; }
+    public ClosedFormLR? Scheduler { get; }
 
     /// <summary>True when the schedule advances per optimizer step rather than per epoch.</summary>
     public bool PerStep { get; }
@@ -30,7 +32,7 @@ public sealed class LearningRateSchedule
     public long Position { get; private set; }
 
     /// <summary>The current learning rate of the first group.</summary>
-    public double CurrentLearningRate => _optimizer.param_groups[0].lr;
+    public double CurrentLearningRate => _optimizer.ParamGroups.First().LearningRate;
 
     /// <summary>Creates the schedule of <paramref name="config"/> for an epoch of <paramref name="stepsPerEpoch"/> optimizer steps.</summary>
     public static LearningRateSchedule Create(TrainingConfig config, optim.Optimizer optimizer, int stepsPerEpoch)
@@ -38,18 +40,21 @@ public sealed class LearningRateSchedule
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentOutOfRangeException.ThrowIfLessThan(stepsPerEpoch, 1);
+        // The schedulers take each group's current rate as its initial one: start them from the configured rates even
+        // when an earlier run or schedule on this optimizer left others behind.
+        foreach (var g in optimizer.ParamGroups) g.LearningRate = g.InitialLearningRate;
         switch (config.Schedule)
         {
             case ScheduleKind.None:
                 return new LearningRateSchedule(optimizer, null, false);
             case ScheduleKind.Step:
-                return new LearningRateSchedule(optimizer, new optim.lr_scheduler.StepLR(optimizer, config.StepSize, config.Gamma), false);
+                return new LearningRateSchedule(optimizer, new StepLR(optimizer, config.StepSize, config.Gamma), false);
             case ScheduleKind.Cosine:
                 var total = (long)config.Epochs * stepsPerEpoch;
                 var warmup = config.WarmupSteps ?? (long)Math.Round(config.WarmupEpochs * stepsPerEpoch);
                 warmup = Math.Min(warmup, total);
                 return new LearningRateSchedule(optimizer,
-                    new optim.lr_scheduler.CosineWithWarmup(optimizer, warmup, total, config.MinLr, config.WarmupStartFactor), true);
+                    new CosineWithWarmup(optimizer, warmup, total, config.MinLr, config.WarmupStartFactor), true);
             default:
                 throw new ArgumentOutOfRangeException(nameof(config), config.Schedule, "unknown schedule");
         }
@@ -61,6 +66,6 @@ public sealed class LearningRateSchedule
         Position = PerStep ? globalStep : epoch;
         if (Scheduler is not null) Scheduler.set_epoch(Position);
         else
-            foreach (var g in _optimizer.param_groups) g.lr = g.initial_lr;
+            foreach (var g in _optimizer.ParamGroups) g.LearningRate = g.InitialLearningRate;
     }
 }

@@ -1,23 +1,47 @@
 using VideoTransformers.Training.Configuration;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Optimization;
 
-/// <summary>Builds the optimizer a <see cref="TrainingConfig"/> asks for, over <see cref="ParameterGroups"/>.</summary>
+/// <summary>Builds the TorchSharp optimizer a <see cref="TrainingConfig"/> asks for, over <see cref="ParameterGroups"/>.</summary>
 public static class OptimizerFactory
 {
-    /// <summary>Creates the optimizer for <paramref name="model"/>'s trainable parameters.</summary>
+    /// <summary>
+    /// Creates the optimizer for <paramref name="model"/>'s trainable parameters. Build it after any
+    /// <c>Module.to(dtype)</c> or <c>to(device)</c>: those replace the Parameter objects an optimizer holds.
+    /// </summary>
     public static optim.Optimizer Create(TrainingConfig config, nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(model);
         config.EnsureValid();
-        var groups = ParameterGroups.Build(model, config.WeightDecay);
+        return Create(config, ParameterGroups.Build(model, config.WeightDecay));
+    }
+
+    /// <summary>
+    /// Creates the optimizer of <paramref name="config"/> over <paramref name="groups"/>. Every group gets its weight
+    /// decay set explicitly (TorchSharp's AdamW defaults to 0, PyTorch's to 0.01), and the learning rate, betas, eps and
+    /// momentum of the configuration.
+    /// </summary>
+    public static optim.Optimizer Create(TrainingConfig config, IReadOnlyList<DecayGroup> groups)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(groups);
+        config.EnsureValid();
+        if (groups.Count == 0 || groups.All(g => g.Parameters.Count == 0)) throw new ArgumentException("The optimizer got no parameters.", nameof(groups));
         return config.Optimizer switch
         {
-            OptimizerKind.Adam => new optim.Adam(groups, config.LearningRate, config.Beta1, config.Beta2, config.Eps, config.WeightDecay),
-            OptimizerKind.AdamW => new optim.AdamW(groups, config.LearningRate, config.Beta1, config.Beta2, config.Eps, config.WeightDecay),
-            OptimizerKind.Sgd => new optim.SGD(groups, config.LearningRate, config.Momentum, 0, config.WeightDecay, config.Nesterov),
+            OptimizerKind.Adam => new Adam(
+                groups.Select(g => new Adam.ParamGroup(g.Parameters, new Adam.Options { weight_decay = g.WeightDecay })),
+                config.LearningRate, config.Beta1, config.Beta2, config.Eps, weight_decay: config.WeightDecay, amsgrad: false, maximize: false),
+            OptimizerKind.AdamW => new AdamW(
+                groups.Select(g => new AdamW.ParamGroup(g.Parameters, new AdamW.Options { weight_decay = g.WeightDecay })),
+                config.LearningRate, config.Beta1, config.Beta2, config.Eps, weight_decay: config.WeightDecay, amsgrad: false, maximize: false),
+            OptimizerKind.Sgd => new SGD(
+                groups.Select(g => new SGD.ParamGroup(g.Parameters, new SGD.Options { weight_decay = g.WeightDecay })),
+                config.LearningRate, config.Momentum, dampening: 0, weight_decay: config.WeightDecay, nesterov: config.Nesterov, maximize: false),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
         };
     }

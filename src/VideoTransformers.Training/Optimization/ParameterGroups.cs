@@ -1,4 +1,7 @@
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using VideoTransformers.Training.Configuration;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Optimization;
 
@@ -26,9 +29,9 @@ public static class ParameterGroups
     {
         ArgumentNullException.ThrowIfNull(module);
         // Parameters of norm layers are undecayed by their module's type too, whatever they are called.
-        var normParameters = new HashSet<nn.Parameter>(ReferenceEqualityComparer.Instance);
+        var normParameters = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
         foreach (var m in module.modules())
-            if (m is nn.LayerNorm or nn.BatchNorm)
+            if (m is LayerNorm or BatchNorm)
                 foreach (var p in m.parameters(recurse: false)) normParameters.Add(p);
 
         var decay = new List<NamedParameter>();
@@ -43,17 +46,18 @@ public static class ParameterGroups
 
     /// <summary>
     /// Optimizer groups for <paramref name="module"/>: the decayed parameters with <paramref name="weightDecay"/>, then
-    /// the undecayed ones with 0. An empty group is left out.
+    /// the undecayed ones with 0. An empty group is left out. <see cref="OptimizerFactory.Create(TrainingConfig, IReadOnlyList{DecayGroup})"/>
+    /// turns them into the groups of a TorchSharp optimizer, each with its weight decay set explicitly.
     /// </summary>
-    public static IReadOnlyList<optim.ParamGroup> Build(nn.Module module, double weightDecay)
+    public static IReadOnlyList<DecayGroup> Build(nn.Module module, double weightDecay)
     {
         if (!(weightDecay >= 0) || double.IsInfinity(weightDecay))
             throw new ArgumentOutOfRangeException(nameof(weightDecay), weightDecay, "weight decay must be a finite number >= 0");
         var split = Split(module);
-        var groups = new List<optim.ParamGroup>();
-        if (split.Decay.Count > 0) groups.Add(new optim.ParamGroup(split.Decay.Select(x => x.Parameter), weight_decay: weightDecay));
-        if (split.NoDecay.Count > 0) groups.Add(new optim.ParamGroup(split.NoDecay.Select(x => x.Parameter), weight_decay: 0));
-        if (groups.Count == 0) throw new ArgumentException($"{module.name} has no trainable parameters.", nameof(module));
+        var groups = new List<DecayGroup>();
+        if (split.Decay.Count > 0) groups.Add(new DecayGroup(split.Decay.Select(x => x.Parameter).ToList(), weightDecay));
+        if (split.NoDecay.Count > 0) groups.Add(new DecayGroup(split.NoDecay.Select(x => x.Parameter).ToList(), 0));
+        if (groups.Count == 0) throw new ArgumentException($"{module.GetName()} has no trainable parameters.", nameof(module));
         return groups;
     }
 

@@ -3,7 +3,9 @@ using VideoTransformers.Interpretability;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Metrics;
 using VideoTransformers.Training.Runs;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Plots;
 
@@ -38,7 +40,7 @@ public sealed class RunPlots : ITrainingCallback
             series.Add(new("val accuracy", x, h.Select(e => e.ValAccuracy ?? double.NaN).ToList()));
         }
         File.WriteAllText(Path.Combine(context.RunDirectory, "learning_curves.svg"),
-            SvgPlot.LearningCurves(series, $"{context.Model.name}: learning curves", "epoch", "loss / accuracy"));
+            SvgPlot.LearningCurves(series, $"{context.Model.GetName()}: learning curves", "epoch", "loss / accuracy"));
     }
 
     /// <inheritdoc />
@@ -47,7 +49,7 @@ public sealed class RunPlots : ITrainingCallback
         var report = result.Test ?? result.LastValidation;
         if (report is not null)
             File.WriteAllText(Path.Combine(context.RunDirectory, "confusion_matrix.svg"),
-                SvgPlot.ConfusionMatrixHeatmap(report.Confusion, context.ClassNames, $"{context.Model.name}: confusion matrix ({(result.Test is not null ? "test" : "validation")})"));
+                SvgPlot.ConfusionMatrixHeatmap(report.Confusion, context.ClassNames, $"{context.Model.GetName()}: confusion matrix ({(result.Test is not null ? "test" : "validation")})"));
         WriteAttention(context);
     }
 

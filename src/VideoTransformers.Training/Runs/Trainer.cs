@@ -13,7 +13,9 @@ using VideoTransformers.Training.IO;
 using VideoTransformers.Training.Logging;
 using VideoTransformers.Training.Metrics;
 using VideoTransformers.Training.Optimization;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Runs;
 
@@ -55,7 +57,7 @@ public sealed class Trainer : IDisposable
         ["epoch", "global_step", "lr", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "val_top5", "val_auc", "seconds", "clips_per_second"];
 
     private readonly ILogger _logger;
-    private readonly List<nn.Parameter> _trainable;
+    private readonly List<Parameter> _trainable;
     private CheckpointState? _resume;
     private readonly ExponentialMovingAverage? _ema;
     // True while the model holds the EMA weights (after Fit) rather than the raw training weights.
@@ -75,7 +77,7 @@ public sealed class Trainer : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.RunDirectory);
         config.EnsureValid();
-        if (model.NumClasses < 2) throw new ArgumentException($"{model.name} predicts {model.NumClasses} class; classification needs at least 2.", nameof(model));
+        if (model.NumClasses < 2) throw new ArgumentException($"{model.GetName()} predicts {model.NumClasses} class; classification needs at least 2.", nameof(model));
         Model = model;
         Config = config;
         Options = options;
@@ -111,7 +113,7 @@ public sealed class Trainer : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(checkpointPath);
         // The configuration owns the hyper-parameters: a resume with a changed lr or weight decay must use the new
         // values, not the ones stored with the optimizer state (with an unchanged config they are the same).
-        var configured = Optimizer.param_groups.Select(g => (g.lr, g.initial_lr, g.weight_decay)).ToArray();
+        var configured = Optimizer.Groups().Select(g => (Lr: g.LearningRate, InitialLr: g.InitialLearningRate, WeightDecay: g.WeightDecay())).ToArray();
         RawWeightsIn();
         // With a weight average the file's model. tensors are the average and train. the raw weights.
         var state = Checkpoint.Load(checkpointPath, Model, Optimizer, out var raw);
@@ -125,7 +127,7 @@ public sealed class Trainer : IDisposable
             }
             else if (raw.Count > 0)
                 _logger.LogWarning("Checkpoint {Path} was trained with a weight average but this configuration has none; training goes on from its raw weights", checkpointPath);
-            if (raw.Count > 0) Model.load_state_dict(raw, strict: true);
+            if (raw.Count > 0) Model.load_state_dict_checked(raw, strict: true);
         }
         finally
         {
@@ -133,11 +135,13 @@ public sealed class Trainer : IDisposable
         }
         for (var i = 0; i < configured.Length; i++)
         {
-            var g = Optimizer.param_groups[i];
-            if (g.initial_lr != configured[i].initial_lr || g.weight_decay != configured[i].weight_decay)
+            var g = Optimizer.Groups()[i];
+            if (g.InitialLearningRate != configured[i].InitialLr || g.WeightDecay() != configured[i].WeightDecay)
                 _logger.LogWarning("Parameter group {Group}: the configuration's lr {Lr} and weight decay {Decay} replace the checkpoint's {SavedLr} and {SavedDecay}",
-                    i, configured[i].initial_lr, configured[i].weight_decay, g.initial_lr, g.weight_decay);
-            (g.lr, g.initial_lr, g.weight_decay) = configured[i];
+                    i, configured[i].InitialLr, configured[i].WeightDecay, g.InitialLearningRate, g.WeightDecay());
+            g.LearningRate = configured[i].Lr;
+            g.InitialLearningRate = configured[i].InitialLr;
+            g.SetWeightDecay(configured[i].WeightDecay);
         }
         if (state.Seed != Config.Seed)
             _logger.LogWarning("Checkpoint {Path} was trained with seed {Saved} but the configuration says {Seed}; the resumed run will not match an uninterrupted one",
@@ -233,7 +237,7 @@ public sealed class Trainer : IDisposable
         var globalStep = state.GlobalStep;
         var parameterCount = Model.parameter_count();
         _logger.LogInformation("Training {Model} ({Parameters:N0} parameters) for {Epochs} epochs of {Steps} steps with {Optimizer} lr {Lr}, schedule {Schedule}; run folder {Dir}",
-            Model.name, parameterCount, Config.Epochs, stepsPerEpoch, ConfigNames.Of(Config.Optimizer), Config.LearningRate, ConfigNames.Of(Config.Schedule), dir);
+            Model.GetName(), parameterCount, Config.Epochs, stepsPerEpoch, ConfigNames.Of(Config.Optimizer), Config.LearningRate, ConfigNames.Of(Config.Schedule), dir);
         Notify("OnRunStart", cb => cb.OnRunStart(context));
 
         var status = RunStatus.Completed;
@@ -323,7 +327,8 @@ public sealed class Trainer : IDisposable
                 break;
             }
         }
-        Optimizer.zero_grad();
+        // Frees the gradients (to none; TorchSharp's optimizer zero_grad would keep them as zeros).
+        Model.zero_grad();
         // From here on the model is the averaged one: the weights that were validated and saved.
         if (_ema is not null && status != RunStatus.Cancelled)
         {
@@ -484,10 +489,12 @@ public sealed class Trainer : IDisposable
         var device = _trainable[0].device;
         var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
         var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
-        Optimizer.zero_grad();
+        // Gradients to none, as torch.optim's zero_grad does by default (TorchSharp's optimizers fill them with zeros):
+        // a parameter the loss does not reach then keeps no gradient and is not stepped, in a fresh run as in a resumed one.
+        Model.zero_grad();
         var logits = Model.forward(x);
         var loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
-        var value = loss.item<double>();
+        var value = loss.ToDouble();
         if (!double.IsFinite(value)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "training loss", value);
         loss.backward();
         if (Config.GradClipNorm is { } maxNorm)
@@ -498,7 +505,7 @@ public sealed class Trainer : IDisposable
         Optimizer.step();
         _ema?.Update(Model, globalStep + 1);
         long correct;
-        using (no_grad()) correct = logits.argmax(1).eq(y).sum().item<long>();
+        using (no_grad()) correct = logits.argmax(1).eq(y).sum().ToInt64();
         return (value, correct);
     }
 
@@ -515,7 +522,9 @@ public sealed class Trainer : IDisposable
         // Rank 0 draws exactly what a single process would; the others decorrelate their dropout masks from it.
         manual_seed(TrainingSeeds.RankSeed(TrainingSeeds.StepSeed(Config.Seed, epoch, step), ddp.Group.Rank));
         schedule.Apply(epoch, globalStep);
-        Optimizer.zero_grad();
+        // Gradients to none, as torch.optim's zero_grad does by default (TorchSharp's optimizers fill them with zeros):
+        // a parameter the loss does not reach then keeps no gradient and is not stepped, in a fresh run as in a resumed one.
+        Model.zero_grad();
         Tensor? loss = null;
         double localLossSum = 0;
         long localCorrect = 0;
@@ -527,12 +536,12 @@ public sealed class Trainer : IDisposable
             var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
             var logits = Model.forward(x);
             loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
-            localLossSum = loss.item<double>() * n;
-            using (no_grad()) localCorrect = logits.argmax(1).eq(y).sum().item<long>();
+            localLossSum = loss.ToDouble() * n;
+            using (no_grad()) localCorrect = logits.argmax(1).eq(y).sum().ToInt64();
         }
         var stats = tensor(new[] { localLossSum, localCorrect, n, cancelRequested ? 1.0 : 0.0 });
         ddp.Group.all_reduce_(stats);
-        var totals = stats.data<double>();
+        var totals = stats.data<double>().ToArray();
         var globalSize = (long)totals[2];
         if (globalSize < 1) throw new InvalidOperationException($"Step {step + 1} of epoch {epoch + 1} has an empty global batch.");
         var value = totals[0] / globalSize;
@@ -557,7 +566,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         var flags = tensor(new[] { group.IsMain && stopEarly ? 1.0 : 0.0, cancel ? 1.0 : 0.0 });
         group.all_reduce_(flags);
-        var f = flags.data<double>();
+        var f = flags.data<double>().ToArray();
         return (f[0] > 0, f[1] > 0);
     }
 
@@ -576,7 +585,7 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var (name, p) in Model.named_parameters())
-            if (!p.isfinite().all().item<bool>())
+            if (!p.isfinite().all().ToBoolean())
                 throw Diverged(epoch, 0, globalStep, $"weight '{name}'", double.NaN);
     }
 
@@ -654,7 +663,7 @@ public sealed class Trainer : IDisposable
     private void CheckSource(IBatchSource source, string role)
     {
         if (source.ClassNames.Count != Model.NumClasses)
-            throw new ArgumentException($"The {role} source has {source.ClassNames.Count} classes but {Model.name} predicts {Model.NumClasses}.");
+            throw new ArgumentException($"The {role} source has {source.ClassNames.Count} classes but {Model.GetName()} predicts {Model.NumClasses}.");
     }
 
     private void Notify(string hook, Action<ITrainingCallback> call)

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -10,9 +12,9 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Conv2d conv1, conv2, conv3;
-    private readonly nn.BatchNorm bn1, bn2, bn3;
-    private readonly nn.Linear fc;
+    private readonly Conv2d conv1, conv2, conv3;
+    private readonly BatchNorm2d bn1, bn2, bn3;
+    private readonly Linear fc;
 
     /// <summary>Creates the encoder with widths 32, 64, 128.</summary>
     public CnnFrameEncoder(long channels, long features, long width = 32) : base(nameof(CnnFrameEncoder))
@@ -20,13 +22,13 @@ public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
         Channels = channels;
         Features = features;
         Width = width;
-        conv1 = new nn.Conv2d(channels, width, 3, 1, 1, hasBias: false);
-        bn1 = new nn.BatchNorm(width, 2);
-        conv2 = new nn.Conv2d(width, 2 * width, 3, 1, 1, hasBias: false);
-        bn2 = new nn.BatchNorm(2 * width, 2);
-        conv3 = new nn.Conv2d(2 * width, 4 * width, 3, 1, 1, hasBias: false);
-        bn3 = new nn.BatchNorm(4 * width, 2);
-        fc = new nn.Linear(4 * width, features);
+        conv1 = nn.Conv2d(channels, width, 3, stride: 1, padding: 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = nn.Conv2d(width, 2 * width, 3, stride: 1, padding: 1, bias: false);
+        bn2 = nn.BatchNorm2d(2 * width);
+        conv3 = nn.Conv2d(2 * width, 4 * width, 3, stride: 1, padding: 1, bias: false);
+        bn3 = nn.BatchNorm2d(4 * width);
+        fc = nn.Linear(4 * width, features);
         RegisterComponents();
     }
 
@@ -45,13 +47,13 @@ public sealed class CnnFrameEncoder : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(CnnFrameEncoder), $"[B, T, {Channels}, H, W]");
         using var scope = NewDisposeScope();
         var x = video.reshape(s[0] * s[1], s[2], s[3], s[4]);
-        x = nn.functional.max_pool2d(bn1.forward(conv1.forward(x)).relu(), new long[] { 2, 2 });
-        x = nn.functional.max_pool2d(bn2.forward(conv2.forward(x)).relu(), new long[] { 2, 2 });
-        x = bn3.forward(conv3.forward(x)).relu().mean(new long[] { 2, 3 });
+        x = nn.functional.max_pool2d(bn1.forward(SafeConvolution.Forward(conv1, x)).relu(), new long[] { 2, 2 });
+        x = nn.functional.max_pool2d(bn2.forward(SafeConvolution.Forward(conv2, x)).relu(), new long[] { 2, 2 });
+        x = bn3.forward(SafeConvolution.Forward(conv3, x)).relu().mean(new long[] { 2, 3 });
         return scope.MoveToOuter(fc.forward(x).reshape(s[0], s[1], Features));
     }
 }

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -9,7 +11,7 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Conv2d proj;
+    private readonly Conv2d proj;
 
     /// <summary>Creates the embedding.</summary>
     public ConvPatchEmbedding(long channels, long dim, long patchHeight, long patchWidth) : base(nameof(ConvPatchEmbedding))
@@ -18,7 +20,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
         Dim = dim;
         PatchHeight = patchHeight;
         PatchWidth = patchWidth;
-        proj = new nn.Conv2d(channels, dim, new[] { patchHeight, patchWidth }, new[] { patchHeight, patchWidth });
+        proj = nn.Conv2d(channels, dim, (patchHeight, patchWidth), stride: (patchHeight, patchWidth));
         RegisterComponents();
     }
 
@@ -32,7 +34,7 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
     public long PatchWidth { get; }
 
     /// <summary>The 2-D kernel [D, C, ph, pw] (e.g. to inflate into a tubelet embedding).</summary>
-    public nn.Parameter Weight => proj.weight;
+    public Parameter Weight => proj.weight;
 
     /// <summary>The (rows, columns) patch grid of a frame; throws when the patch does not divide it.</summary>
     public (long h, long w) Grid(long height, long width)
@@ -45,11 +47,11 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(ConvPatchEmbedding), "[B, T, C, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(ConvPatchEmbedding), "[B, T, C, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(ConvPatchEmbedding), $"[B, T, {Channels}, H, W]");
         var (gh, gw) = Grid(s[3], s[4]);
         using var scope = NewDisposeScope();
-        var y = proj.forward(video.reshape(s[0] * s[1], s[2], s[3], s[4]));   // [B*T, D, gh, gw]
+        var y = SafeConvolution.Forward(proj, video.reshape(s[0] * s[1], s[2], s[3], s[4]));   // [B*T, D, gh, gw]
         var tokens = y.flatten(2).transpose(1, 2).reshape(s[0], s[1], gh * gw, Dim);
         return scope.MoveToOuter(tokens);
     }

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -13,12 +15,12 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens), (Tensor cls, Tensor tokens)>
 {
-    private readonly nn.LayerNorm temporal_norm1;
+    private readonly LayerNorm temporal_norm1;
     private readonly MultiHeadSelfAttention temporal_attn;
-    private readonly nn.Linear temporal_fc;
-    private readonly nn.LayerNorm norm1;
+    private readonly Linear temporal_fc;
+    private readonly LayerNorm norm1;
     private readonly MultiHeadSelfAttention attn;
-    private readonly nn.LayerNorm norm2;
+    private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly DropPath drop_path;
 
@@ -26,12 +28,12 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
     public DividedSpaceTimeBlock(BlockOptions o, bool zeroInitTemporalFc = true) : base(nameof(DividedSpaceTimeBlock))
     {
         Options = o;
-        temporal_norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        temporal_norm1 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         temporal_attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        temporal_fc = new nn.Linear(o.Dim, o.Dim);
-        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        temporal_fc = nn.Linear(o.Dim, o.Dim);
+        norm1 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         attn = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm2 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
         drop_path = new DropPath(o.DropPath);
         if (zeroInitTemporalFc)
@@ -53,10 +55,11 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
     public override (Tensor cls, Tensor tokens) forward((Tensor cls, Tensor tokens) input)
     {
         var (cls, x) = input;
-        var s = ThrowHelper.CheckRank(x, 4, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(DividedSpaceTimeBlock), $"tokens [B, T, S, {Options.Dim}]");
         if (!cls.shape.SequenceEqual(new[] { s[0], 1L, Options.Dim }))
-            throw new ArgumentException($"DividedSpaceTimeBlock expected the CLS token [{s[0]}, 1, {Options.Dim}], got {Tensor.ShapeString(cls.shape)}.");
+            throw new ArgumentException($"DividedSpaceTimeBlock expected the CLS token [{s[0]}, 1, {Options.Dim}], got {Shapes.Format(cls.shape)}.");
+        ThrowHelper.CheckInput(this, cls, nameof(DividedSpaceTimeBlock), $"the CLS token [{s[0]}, 1, {Options.Dim}]");
         long b = s[0], t = s[1], n = s[2], d = s[3];
         using var scope = NewDisposeScope();
         // Temporal attention: tokens at the same position attend over time.
@@ -67,7 +70,7 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
         var clsPerFrame = cls.unsqueeze(1).expand(b, t, 1, d);
         var xs = cat(new[] { clsPerFrame, xtime }, 2);                                     // [B, T, 1+S, D]
         var resS = drop_path.forward(attn.forward(norm1.forward(xs)));
-        var clsOut = cls + resS.select(2, 0).mean(1, keepdim: true);                       // [B, 1, D]
+        var clsOut = cls + resS.select(2, 0).mean(new long[] { 1 }, keepdim: true);                       // [B, 1, D]
         var tokens = xtime + resS.narrow(2, 1, n);
         // MLP on all tokens together, so that drop path uses one mask per sample.
         var all = cat(new[] { clsOut, tokens.reshape(b, t * n, d) }, 1);

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -10,11 +12,11 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.LayerNorm norm_s;
+    private readonly LayerNorm norm_s;
     private readonly MultiHeadSelfAttention attn_s;
-    private readonly nn.LayerNorm norm_t;
+    private readonly LayerNorm norm_t;
     private readonly MultiHeadSelfAttention attn_t;
-    private readonly nn.LayerNorm norm2;
+    private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly DropPath drop_path;
 
@@ -22,11 +24,11 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
     public FactorisedSelfAttentionBlock(BlockOptions o) : base(nameof(FactorisedSelfAttentionBlock))
     {
         Options = o;
-        norm_s = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm_s = nn.LayerNorm(o.Dim, o.LayerNormEps);
         attn_s = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        norm_t = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm_t = nn.LayerNorm(o.Dim, o.LayerNormEps);
         attn_t = new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm2 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
         drop_path = new DropPath(o.DropPath);
         RegisterComponents();
@@ -38,7 +40,7 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
         using var scope = NewDisposeScope();
         var y = x + drop_path.forward(attn_s.forward(norm_s.forward(x)));                         // space: within each frame
@@ -56,8 +58,8 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, ISelfAttention
 {
-    private readonly nn.Linear qkv;
-    private readonly nn.Linear proj;
+    private readonly Linear qkv;
+    private readonly Linear proj;
 
     /// <summary>Creates the layer; <paramref name="heads"/> must be even.</summary>
     public FactorisedDotProductAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
@@ -72,8 +74,8 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
         HeadDim = a / heads;
         AttnDropout = attnDropout;
         ProjDropout = projDropout;
-        qkv = new nn.Linear(dim, 3 * a, qkvBias);
-        proj = new nn.Linear(a, dim);
+        qkv = nn.Linear(dim, 3 * a, qkvBias);
+        proj = nn.Linear(a, dim);
         RegisterComponents();
     }
 
@@ -100,7 +102,7 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         ThrowHelper.CheckDim(s, 3, Dim, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         long b = s[0], t = s[1], n = s[2], h = Heads / 2;
         var scale = 1.0 / Math.Sqrt(HeadDim);

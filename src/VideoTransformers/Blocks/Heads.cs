@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -18,9 +20,9 @@ public enum Pooling
 /// </summary>
 public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.LayerNorm? norm;
-    private readonly nn.Linear? fc1;
-    private readonly nn.Linear fc;
+    private readonly LayerNorm? norm;
+    private readonly Linear? fc1;
+    private readonly Linear fc;
 
     /// <summary>Creates a linear head (hidden = null) or an MLP head.</summary>
     public ClassificationHead(long dim, long classes, long? hidden = null, double dropout = 0, double eps = 1e-5) : base(nameof(ClassificationHead))
@@ -31,11 +33,11 @@ public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
         Dropout = dropout;
         if (hidden is long h)
         {
-            norm = new nn.LayerNorm(dim, eps);
-            fc1 = new nn.Linear(dim, h);
-            fc = new nn.Linear(h, classes);
+            norm = nn.LayerNorm(dim, eps);
+            fc1 = nn.Linear(dim, h);
+            fc = nn.Linear(h, classes);
         }
-        else fc = new nn.Linear(dim, classes);
+        else fc = nn.Linear(dim, classes);
         RegisterComponents();
     }
 
@@ -49,7 +51,7 @@ public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
     /// <summary>[B, D] → logits [B, classes].</summary>
     public override Tensor forward(Tensor x)
     {
-        var s = ThrowHelper.CheckRank(x, 2, nameof(ClassificationHead), $"[B, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, x, 2, nameof(ClassificationHead), $"[B, {Dim}]");
         ThrowHelper.CheckDim(s, 1, Dim, nameof(ClassificationHead), $"[B, {Dim}]");
         using var scope = NewDisposeScope();
         var h = x;

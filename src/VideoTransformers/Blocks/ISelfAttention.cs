@@ -1,4 +1,6 @@
 using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 

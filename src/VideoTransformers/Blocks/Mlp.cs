@@ -1,13 +1,15 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
 /// <summary>The transformer MLP: <c>fc1</c> (D → hidden), GELU, dropout, <c>fc2</c> (hidden → D), dropout.</summary>
 public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Linear fc1;
-    private readonly nn.Linear fc2;
+    private readonly Linear fc1;
+    private readonly Linear fc2;
 
     /// <summary>Creates the MLP; <paramref name="gelu"/> is "none" (exact) or "tanh".</summary>
     public Mlp(long dim, long hidden, double dropout = 0, string gelu = "none") : base(nameof(Mlp))
@@ -15,9 +17,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         Dim = dim;
         Hidden = hidden;
         Dropout = dropout;
-        Gelu = gelu;
-        fc1 = new nn.Linear(dim, hidden);
-        fc2 = new nn.Linear(hidden, dim);
+        Gelu = gelu is "none" or "tanh" ? gelu : throw ThrowHelper.Config($"gelu must be 'none' or 'tanh', got '{gelu}'.");
+        fc1 = nn.Linear(dim, hidden);
+        fc2 = nn.Linear(hidden, dim);
         RegisterComponents();
     }
 
@@ -33,8 +35,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() < 1 || x.shape[^1] != Dim)
+            throw new ArgumentException($"Mlp expected [..., {Dim}], got {Shapes.Format(x.shape)}.");
+        ThrowHelper.CheckInput(this, x, nameof(Mlp), $"[..., {Dim}]");
         using var scope = NewDisposeScope();
-        var h = nn.functional.gelu(fc1.forward(x), Gelu);
+        var h = Gelu == "tanh" ? nn.functional.gelu(fc1.forward(x), GELU.Approximate.tanh) : nn.functional.gelu(fc1.forward(x));
         if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);
         var y = fc2.forward(h);
         if (training && Dropout > 0) y = nn.functional.dropout(y, Dropout, true);

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -11,8 +13,8 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAttention
 {
-    private readonly nn.Linear qkv;
-    private readonly nn.Linear proj;
+    private readonly Linear qkv;
+    private readonly Linear proj;
 
     /// <summary>Creates the layer; <paramref name="attnDim"/> defaults to <paramref name="dim"/>.</summary>
     public MultiHeadSelfAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
@@ -27,8 +29,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
         Scale = 1.0 / Math.Sqrt(HeadDim);
         AttnDropout = attnDropout;
         ProjDropout = projDropout;
-        qkv = new nn.Linear(dim, 3 * a, qkvBias);
-        proj = new nn.Linear(a, dim);
+        qkv = nn.Linear(dim, 3 * a, qkvBias);
+        proj = nn.Linear(a, dim);
         RegisterComponents();
     }
 
@@ -54,10 +56,10 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     public bool KeepAttention { get; set; }
 
     /// <summary>The fused Q/K/V projection (exposed for factorised attention variants and checkpoint import).</summary>
-    internal nn.Linear Qkv => qkv;
+    internal Linear Qkv => qkv;
 
     /// <summary>The output projection.</summary>
-    internal nn.Linear Proj => proj;
+    internal Linear Proj => proj;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null).output;
@@ -73,7 +75,8 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     {
         var s = x.shape;
         if (s.Length < 2 || s[^1] != Dim)
-            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [..., N, {Dim}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [..., N, {Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, x, nameof(MultiHeadSelfAttention), $"[..., N, {Dim}]");
         var n = s[^2];
         var lead = s[..^2];
         var b = lead.Aggregate(1L, (p, q) => p * q);
@@ -85,7 +88,9 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
         {
             var expected = lead.Append(n).ToArray();
             if (!keyMask.shape.SequenceEqual(expected))
-                throw new ArgumentException($"MultiHeadSelfAttention key mask must have shape {Tensor.ShapeString(expected)}, got {Tensor.ShapeString(keyMask.shape)}.");
+                throw new ArgumentException($"MultiHeadSelfAttention key mask must have shape {Shapes.Format(expected)}, got {Shapes.Format(keyMask.shape)}.");
+            if (keyMask.dtype != ScalarType.Bool)
+                throw new ArgumentException($"MultiHeadSelfAttention key mask must be Bool (true = attend), got {keyMask.dtype}.");
             mask = keyMask.reshape(b, 1, 1, n);
         }
         var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, mask, training ? AttnDropout : 0);
@@ -118,6 +123,7 @@ public static class Attention
     /// </summary>
     public static (Tensor context, Tensor weights) ScaledDotProduct(Tensor q, Tensor k, Tensor v, double scale, Tensor? keyMask = null, double dropout = 0)
     {
+        CheckOperands(q, k, v, keyMask);
         using var scope = NewDisposeScope();
         var scores = q.matmul(k.transpose(-2, -1)) * scale;
         if (keyMask is not null) scores = scores.masked_fill(keyMask.logical_not(), double.NegativeInfinity);
@@ -126,5 +132,23 @@ public static class Attention
         var ctx = dropped.matmul(v);
         scope.MoveToOuter(ctx, attn);
         return (ctx, attn);
+    }
+
+    // matmul aborts the process on mismatched shapes or dtypes (TorchSharp has no catch around it), so check first.
+    private static void CheckOperands(Tensor q, Tensor k, Tensor v, Tensor? keyMask)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        string Shapes3() => $"q {Shapes.Format(q.shape)}, k {Shapes.Format(k.shape)}, v {Shapes.Format(v.shape)}";
+        if (q.dim() < 2 || k.dim() != q.dim() || v.dim() != q.dim())
+            throw new ArgumentException($"ScaledDotProduct expected q, k, v of equal rank >= 2 ([..., N, d]), got {Shapes3()}.");
+        if (!q.is_floating_point() || k.dtype != q.dtype || v.dtype != q.dtype)
+            throw new ArgumentException($"ScaledDotProduct expected floating-point q, k, v of one dtype, got {q.dtype}, {k.dtype}, {v.dtype}.");
+        var lead = q.shape[..^2];
+        if (!k.shape[..^2].SequenceEqual(lead) || !v.shape[..^2].SequenceEqual(lead) || k.shape[^1] != q.shape[^1] || v.shape[^2] != k.shape[^2])
+            throw new ArgumentException($"ScaledDotProduct expected q [..., N, d], k [..., M, d], v [..., M, e] with equal leading dims, got {Shapes3()}.");
+        if (keyMask is not null && keyMask.dtype != ScalarType.Bool)
+            throw new ArgumentException($"ScaledDotProduct key mask must be Bool (true = attend), got {keyMask.dtype}.");
     }
 }

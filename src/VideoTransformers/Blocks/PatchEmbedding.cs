@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -9,18 +11,18 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.LayerNorm norm_in;
-    private readonly nn.Linear proj;
-    private readonly nn.LayerNorm norm_out;
+    private readonly LayerNorm norm_in;
+    private readonly Linear proj;
+    private readonly LayerNorm norm_out;
 
     /// <summary>Creates the embedding.</summary>
     public PatchEmbedding(long patchDim, long tokenDim, double eps = 1e-5) : base(nameof(PatchEmbedding))
     {
         PatchDim = patchDim;
         TokenDim = tokenDim;
-        norm_in = new nn.LayerNorm(patchDim, eps);
-        proj = new nn.Linear(patchDim, tokenDim);
-        norm_out = new nn.LayerNorm(tokenDim, eps);
+        norm_in = nn.LayerNorm(patchDim, eps);
+        proj = nn.Linear(patchDim, tokenDim);
+        norm_out = nn.LayerNorm(tokenDim, eps);
         RegisterComponents();
     }
 
@@ -34,7 +36,8 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>
     {
         var s = patches.shape;
         if (s.Length < 2 || s[^1] != PatchDim)
-            throw new ArgumentException($"PatchEmbedding expected [..., {PatchDim}] patches, got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"PatchEmbedding expected [..., {PatchDim}] patches, got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, patches, nameof(PatchEmbedding), $"[..., {PatchDim}]");
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(norm_out.forward(proj.forward(norm_in.forward(patches))));
     }

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -36,7 +38,7 @@ public sealed class Patchifier : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor frames)
     {
-        var s = ThrowHelper.CheckRank(frames, 5, nameof(Patchifier), "[B, T, C, H, W]");
+        var s = ThrowHelper.CheckRank(this, frames, 5, nameof(Patchifier), "[B, T, C, H, W]");
         long b = s[0], t = s[1], c = s[2], h = s[3], w = s[4];
         PatchCount(h, w);
         long gh = h / PatchHeight, gw = w / PatchWidth;

@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -10,7 +12,7 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Parameter weight;
+    private readonly Parameter weight;
 
     /// <summary>Creates the embedding, initialised from a truncated normal (std 0.02, as ViT).</summary>
     public LearnedPositionalEmbedding(long length, long dim, int prefixTokens = 0, (long h, long w)? grid = null) : base(nameof(LearnedPositionalEmbedding))
@@ -21,8 +23,8 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
         Dim = dim;
         PrefixTokens = prefixTokens;
         Grid = grid;
-        using var scope = NewDisposeScope();
-        weight = new nn.Parameter(nn.init.trunc_normal_(empty(1, length, dim), std: 0.02));
+        // No dispose scope here: TorchSharp disposes a Parameter created inside one when the scope ends.
+        weight = Init.trunc_normal_parameter(0.02, 1, length, dim);
         RegisterComponents();
     }
 
@@ -46,13 +48,13 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
         if (grid is { } g && Grid is { } g0)
         {
             var img = rest.reshape(1, g0.h, g0.w, Dim).permute(0, 3, 1, 2);      // [1, D, h, w]
-            resized = nn.functional.interpolate(img, new[] { g.h, g.w }, nn.InterpolationMode.Bilinear)
+            resized = nn.functional.interpolate(img, new[] { g.h, g.w }, mode: InterpolationMode.Bilinear, align_corners: false)
                 .permute(0, 2, 3, 1).reshape(1, g.h * g.w, Dim);
         }
         else
         {
             var seq = rest.transpose(1, 2);                                       // [1, D, L0]
-            resized = nn.functional.interpolate(seq, new[] { length - PrefixTokens }, nn.InterpolationMode.Linear).transpose(1, 2);
+            resized = nn.functional.interpolate(seq, new[] { length - PrefixTokens }, mode: InterpolationMode.Linear, align_corners: false).transpose(1, 2);
         }
         var result = PrefixTokens > 0 ? cat(new[] { prefix, resized }, 1) : resized;
         return scope.MoveToOuter(result);
@@ -66,7 +68,8 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
     {
         var s = tokens.shape;
         if (s.Length < 2 || s[^1] != Dim)
-            throw new ArgumentException($"LearnedPositionalEmbedding expected tokens [..., L, {Dim}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"LearnedPositionalEmbedding expected tokens [..., L, {Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, tokens, nameof(LearnedPositionalEmbedding), $"[..., L, {Dim}]");
         using var scope = NewDisposeScope();
         var pe = Resized(s[^2], grid);
         return scope.MoveToOuter(tokens + pe);
@@ -76,8 +79,8 @@ public sealed class LearnedPositionalEmbedding : nn.Module<Tensor, Tensor>
 /// <summary>Separate learned space and time embeddings: <c>space</c> [1, 1, S, D] and <c>time</c> [1, T, 1, D], added to [B, T, S, D].</summary>
 public sealed class SpaceTimePositionalEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Parameter space;
-    private readonly nn.Parameter time;
+    private readonly Parameter space;
+    private readonly Parameter time;
 
     /// <summary>Creates the embeddings (truncated normal, std 0.02).</summary>
     public SpaceTimePositionalEmbedding(long frames, long spatialTokens, long dim) : base(nameof(SpaceTimePositionalEmbedding))
@@ -85,9 +88,9 @@ public sealed class SpaceTimePositionalEmbedding : nn.Module<Tensor, Tensor>
         Frames = frames;
         SpatialTokens = spatialTokens;
         Dim = dim;
-        using var scope = NewDisposeScope();
-        space = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, spatialTokens, dim), std: 0.02));
-        time = new nn.Parameter(nn.init.trunc_normal_(empty(1, frames, 1, dim), std: 0.02));
+        // No dispose scope here: TorchSharp disposes a Parameter created inside one when the scope ends.
+        space = Init.trunc_normal_parameter(0.02, 1, 1, spatialTokens, dim);
+        time = Init.trunc_normal_parameter(0.02, 1, frames, 1, dim);
         RegisterComponents();
     }
 
@@ -101,12 +104,12 @@ public sealed class SpaceTimePositionalEmbedding : nn.Module<Tensor, Tensor>
     /// <summary>Adds both embeddings; time is linearly interpolated when the frame count differs from training.</summary>
     public override Tensor forward(Tensor tokens)
     {
-        var s = ThrowHelper.CheckRank(tokens, 4, nameof(SpaceTimePositionalEmbedding), $"[B, T, {SpatialTokens}, {Dim}]");
+        var s = ThrowHelper.CheckRank(this, tokens, 4, nameof(SpaceTimePositionalEmbedding), $"[B, T, {SpatialTokens}, {Dim}]");
         if (s[2] != SpatialTokens || s[3] != Dim)
-            throw new ArgumentException($"SpaceTimePositionalEmbedding expected [B, T, {SpatialTokens}, {Dim}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"SpaceTimePositionalEmbedding expected [B, T, {SpatialTokens}, {Dim}], got {Shapes.Format(s)}.");
         using var scope = NewDisposeScope();
         var te = s[1] == Frames ? time.alias()
-            : nn.functional.interpolate(time.reshape(1, Frames, Dim).transpose(1, 2), new[] { s[1] }, nn.InterpolationMode.Linear)
+            : nn.functional.interpolate(time.reshape(1, Frames, Dim).transpose(1, 2), new[] { s[1] }, mode: InterpolationMode.Linear, align_corners: false)
                 .transpose(1, 2).reshape(1, s[1], 1, Dim);
         return scope.MoveToOuter(tokens + space + te);
     }

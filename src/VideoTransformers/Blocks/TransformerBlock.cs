@@ -1,5 +1,8 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -11,9 +14,9 @@ namespace VideoTransformers.Blocks;
 /// </summary>
 public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.LayerNorm norm1;
+    private readonly LayerNorm norm1;
     private readonly nn.Module attn;
-    private readonly nn.LayerNorm norm2;
+    private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly DropPath drop_path;
 
@@ -22,12 +25,12 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     {
         Options = o;
         PreNorm = preNorm;
-        norm1 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm1 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         var layer = attention?.Invoke(o) ?? new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
         if (layer.Dim != o.Dim) throw ThrowHelper.Config($"The attention layer works on dimension {layer.Dim}, the block on {o.Dim}.");
         // Held as the module field 'attn' only, so that it is registered once, under the stable name.
         attn = layer as nn.Module ?? throw ThrowHelper.Config("The attention layer must be an nn.Module.");
-        norm2 = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        norm2 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
         drop_path = new DropPath(o.DropPath);
         RegisterComponents();
@@ -48,7 +51,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     {
         var s = x.shape;
         if (s.Length < 2 || s[^1] != Options.Dim)
-            throw new ArgumentException($"TransformerBlock expected tokens [..., N, {Options.Dim}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"TransformerBlock expected tokens [..., N, {Options.Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, x, nameof(TransformerBlock), $"[..., N, {Options.Dim}]");
         using var scope = NewDisposeScope();
         Tensor y;
         if (PreNorm)
@@ -71,17 +75,17 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.ModuleList<TransformerBlock> blocks;
-    private readonly nn.LayerNorm? norm;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm? norm;
 
     /// <summary>Creates the encoder; <paramref name="o"/>.DropPath is the last block's rate.</summary>
     public TransformerEncoder(BlockOptions o, int depth, bool finalNorm = true, bool preNorm = true) : base(nameof(TransformerEncoder))
     {
         if (depth <= 0) throw ThrowHelper.Config($"Encoder depth must be positive, got {depth}.");
         Depth = depth;
-        blocks = new nn.ModuleList<TransformerBlock>(Enumerable.Range(0, depth).Select(i =>
-            new TransformerBlock(o with { DropPath = DropPathRate(o.DropPath, i, depth) }, preNorm)));
-        if (finalNorm) norm = new nn.LayerNorm(o.Dim, o.LayerNormEps);
+        blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, depth).Select(i =>
+            new TransformerBlock(o with { DropPath = DropPathRate(o.DropPath, i, depth) }, preNorm)).ToArray());
+        if (finalNorm) norm = nn.LayerNorm(o.Dim, o.LayerNormEps);
         RegisterComponents();
     }
 
@@ -92,7 +96,7 @@ public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
     public int Depth { get; }
 
     /// <summary>The blocks.</summary>
-    public IReadOnlyList<TransformerBlock> Blocks => blocks;
+    public IReadOnlyList<TransformerBlock> Blocks => blocks.ToArray();
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null);

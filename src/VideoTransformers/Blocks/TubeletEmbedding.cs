@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
@@ -29,7 +31,7 @@ public enum TubeletInit
 /// </summary>
 public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
 {
-    private readonly nn.Conv3d proj;
+    private readonly Conv3d proj;
 
     /// <summary>Creates the embedding with random (PyTorch default) initialisation.</summary>
     public TubeletEmbedding(long channels, long dim, long t, long h, long w, TubeletRemainder remainder = TubeletRemainder.Error)
@@ -40,7 +42,7 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
         Dim = dim;
         Tubelet = new[] { t, h, w };
         Remainder = remainder;
-        proj = new nn.Conv3d(channels, dim, Tubelet, Tubelet);
+        proj = nn.Conv3d(channels, dim, (t, h, w), stride: (t, h, w));
         RegisterComponents();
     }
 
@@ -77,7 +79,7 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
     /// <summary>Video [B, T, C, H, W] → tokens [B, nt, nh·nw, D].</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(TubeletEmbedding), "[B, T, C, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(TubeletEmbedding), "[B, T, C, H, W]");
         ThrowHelper.CheckDim(s, 2, Channels, nameof(TubeletEmbedding), $"[B, T, {Channels}, H, W]");
         var (nt, nh, nw) = Grid(s[1], s[3], s[4]);
         using var scope = NewDisposeScope();
@@ -85,9 +87,9 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
         if (Remainder == TubeletRemainder.Pad)
         {
             long pt = nt * Tubelet[0] - s[1], ph = nh * Tubelet[1] - s[3], pw = nw * Tubelet[2] - s[4];
-            if (pt > 0 || ph > 0 || pw > 0) x = x.pad(new[] { 0, pw, 0, ph, 0, pt });
+            if (pt > 0 || ph > 0 || pw > 0) x = nn.functional.pad(x, new[] { 0, pw, 0, ph, 0, pt });
         }
-        var y = proj.forward(x);                                   // [B, D, nt, nh, nw]
+        var y = SafeConvolution.Forward(proj, x);                                 // [B, D, nt, nh, nw]
         var tokens = y.flatten(3).permute(0, 2, 3, 1);               // [B, nt, nh*nw, D]
         return scope.MoveToOuter(tokens);
     }
@@ -99,7 +101,7 @@ public sealed class TubeletEmbedding : nn.Module<Tensor, Tensor>
     {
         var s = weight2d.shape;
         if (s.Length != 4 || s[0] != Dim || s[1] != Channels || s[2] != Tubelet[1] || s[3] != Tubelet[2])
-            throw new ArgumentException($"InitializeFrom2D expected a kernel [{Dim}, {Channels}, {Tubelet[1]}, {Tubelet[2]}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"InitializeFrom2D expected a kernel [{Dim}, {Channels}, {Tubelet[1]}, {Tubelet[2]}], got {Shapes.Format(s)}.");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var t = Tubelet[0];

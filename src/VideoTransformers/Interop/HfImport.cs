@@ -1,9 +1,12 @@
+using VideoTransformers.Torch.Serialization;
 using System.Text.Json;
 using VideoTransformers.Blocks;
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Interop;
 
@@ -33,7 +36,7 @@ public static class HfImport
         var type = Str(cfg, "model_type", "");
         var labels = Labels(cfg);
         using var scope = NewDisposeScope();
-        var hf = load(weightsPath);
+        var hf = SafeTensors.load(weightsPath);
         var (spec, mapping) = type switch
         {
             "vivit" => ViViTSpec(cfg, labels.Count),
@@ -54,7 +57,7 @@ public static class HfImport
             }
             var unused = hf.Keys.Where(k => !used.Contains(k) && !k.EndsWith("position_ids", StringComparison.Ordinal)).ToList();
             if (unused.Count > 0) throw new InvalidDataException($"HF checkpoint '{weightsPath}' has weights with no counterpart: {string.Join(", ", unused.Take(10))}{(unused.Count > 10 ? ", ..." : "")}");
-            model.load_state_dict(ours, strict: true);
+            model.load_state_dict_checked(ours, strict: true);
             model.eval();
             return new Result(model, spec, labels);
         }

@@ -1,7 +1,9 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Interpretability;
 
@@ -23,9 +25,9 @@ public static class AttentionMaps
     /// <summary>Runs the model on one clip [1, T, C, H, W] (eval mode, no gradients) and returns its attention map.</summary>
     public static AttentionMap Compute(VideoClassifier model, Tensor clip)
     {
-        if (!Supports(model)) throw new NotSupportedException($"Attention maps are not available for {model.name}.");
+        if (!Supports(model)) throw new NotSupportedException($"Attention maps are not available for {model.GetName()}.");
         var s = clip.shape;
-        if (s.Length != 5 || s[0] != 1) throw new ArgumentException($"AttentionMaps expected one clip [1, T, C, H, W], got {Tensor.ShapeString(s)}.");
+        if (s.Length != 5 || s[0] != 1) throw new ArgumentException($"AttentionMaps expected one clip [1, T, C, H, W], got {Shapes.Format(s)}.");
         var (layerName, hasCls, frames, gh, gw) = Layout(model, s);
         var layer = (MultiHeadSelfAttention)model.named_modules().Single(m => m.name == layerName).module;
         var wasTraining = model.training;
@@ -37,11 +39,11 @@ public static class AttentionMaps
             using (no_grad()) model.forward(clip);
             var maps = layer.LastAttention ?? throw new InvalidOperationException($"{layerName} kept no attention.");
             // Leading dims [1, (frames)], then [heads, N, N]; average the heads.
-            var mean = maps.mean(maps.dim() - 3);                                      // [..., N, N]
+            var mean = maps.mean(new[] { maps.dim() - 3 });                                      // [..., N, N]
             var n = mean.size(-1);
             Tensor perToken = hasCls ? mean.select(-2, 0).narrow(-1, 1, n - 1)         // CLS row, patches only
-                                     : mean.mean(-2);                                   // attention received
-            var values = perToken.contiguous().reshape(-1).data<float>();
+                                     : mean.mean(new long[] { -2 });                                   // attention received
+            var values = perToken.contiguous().reshape(-1).data<float>().ToArray();
             if (values.Length != frames * gh * gw)
                 throw new InvalidOperationException($"Attention of {layerName} has {values.Length} values, expected {frames}×{gh}×{gw}.");
             return new AttentionMap(values, (int)frames, (int)gh, (int)gw, $"{layerName}, {(hasCls ? "CLS row" : "mean attention received")}, mean over heads");
@@ -83,7 +85,7 @@ public static class AttentionMaps
                 return ($"blocks.{c.Layers - 1}.attn", true, s[1], gh, gw);
             }
             default:
-                throw new NotSupportedException($"Attention maps are not available for {model.name}.");
+                throw new NotSupportedException($"Attention maps are not available for {model.GetName()}.");
         }
     }
 }

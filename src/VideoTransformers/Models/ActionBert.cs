@@ -1,6 +1,9 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -51,10 +54,10 @@ public sealed record FrameEncoderConfig(long Channels, long Height, long Width, 
 public sealed class ActionBert : VideoClassifier
 {
     private readonly CnnFrameEncoder? frame_encoder;
-    private readonly nn.Linear feature_proj;
-    private readonly nn.Parameter cls_token;
+    private readonly Linear feature_proj;
+    private readonly Parameter cls_token;
     private readonly LearnedPositionalEmbedding pos_embed;
-    private readonly nn.LayerNorm emb_norm;
+    private readonly LayerNorm emb_norm;
     private readonly TransformerEncoder encoder;
     private readonly ClassificationHead head;
 
@@ -64,10 +67,10 @@ public sealed class ActionBert : VideoClassifier
         Config = config;
         var c = config;
         if (c.FrameEncoder is { } fe) frame_encoder = new CnnFrameEncoder(fe.Channels, c.FeatureDim, fe.CnnWidth);
-        feature_proj = new nn.Linear(c.FeatureDim, c.Dim);
-        using (NewDisposeScope()) cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+        feature_proj = nn.Linear(c.FeatureDim, c.Dim);
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(c.MaxLength + 1, c.Dim, 1);
-        emb_norm = new nn.LayerNorm(c.Dim, c.LayerNormEps);
+        emb_norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
         encoder = new TransformerEncoder(new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps),
             c.Layers, finalNorm: false, preNorm: false);
         head = new ClassificationHead(c.Dim, c.Classes, null, c.Dropout);
@@ -108,7 +111,7 @@ public sealed class ActionBert : VideoClassifier
     {
         using var scope = NewDisposeScope();
         var feats = frame_encoder?.forward(input) ?? input;
-        var s = ThrowHelper.CheckRank(feats, 3, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
+        var s = ThrowHelper.CheckRank(this, feats, 3, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
         ThrowHelper.CheckDim(s, 2, Config.FeatureDim, nameof(ActionBert), $"features [B, T, {Config.FeatureDim}]");
         if (s[1] > Config.MaxLength) throw new ArgumentException($"ActionBert takes at most {Config.MaxLength} frames, got {s[1]}.");
         long b = s[0], t = s[1];
@@ -119,7 +122,7 @@ public sealed class ActionBert : VideoClassifier
         Tensor? mask = null;
         if (lengths is not null)
         {
-            if (!lengths.shape.SequenceEqual(new[] { b })) throw new ArgumentException($"ActionBert lengths must have shape [{b}], got {Tensor.ShapeString(lengths.shape)}.");
+            if (!lengths.shape.SequenceEqual(new[] { b })) throw new ArgumentException($"ActionBert lengths must have shape [{b}], got {Shapes.Format(lengths.shape)}.");
             // Position 0 is the CLS token; frame i sits at position i+1 and is valid when i < length.
             mask = arange(t + 1).unsqueeze(0).le(lengths.unsqueeze(1));
         }

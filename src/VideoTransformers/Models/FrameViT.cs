@@ -1,6 +1,9 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -14,7 +17,7 @@ public sealed class FrameViT : VideoClassifier
 {
     private readonly Patchifier patchify;
     private readonly PatchEmbedding patch_embed;
-    private readonly nn.Parameter cls_token;
+    private readonly Parameter cls_token;
     private readonly LearnedPositionalEmbedding pos_embed;
     private readonly TransformerEncoder encoder;
     private readonly ClassificationHead head;
@@ -27,7 +30,7 @@ public sealed class FrameViT : VideoClassifier
         var n = patchify.PatchCount(config.ImageHeight, config.ImageWidth);
         var patchDim = config.Channels * config.PatchSize * config.PatchSize;
         patch_embed = new PatchEmbedding(patchDim, config.TokenDim);
-        using (NewDisposeScope()) cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, 1, config.TokenDim), std: 0.02));
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, 1, config.TokenDim);
         pos_embed = new LearnedPositionalEmbedding(n + 1, config.TokenDim, 1, (config.ImageHeight / config.PatchSize, config.ImageWidth / config.PatchSize));
         encoder = new TransformerEncoder(new BlockOptions(config.TokenDim, config.Heads, config.MlpDim, config.AttnDim,
             config.Dropout, config.AttnDropout, config.DropPath), config.Layers);
@@ -60,9 +63,9 @@ public sealed class FrameViT : VideoClassifier
     /// <summary>Video [B, T, C, H, W] (any T) → logits [B, classes].</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(FrameViT), $"[B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(FrameViT), $"[B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}]");
         if (s[2] != Config.Channels || s[3] != Config.ImageHeight || s[4] != Config.ImageWidth)
-            throw new ArgumentException($"FrameViT expected input [B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"FrameViT expected input [B, T, {Config.Channels}, {Config.ImageHeight}, {Config.ImageWidth}], got {Shapes.Format(s)}.");
         long b = s[0], t = s[1];
         using var scope = NewDisposeScope();
         var tokens = patch_embed.forward(patchify.forward(video));                         // [B, T, N, D]
@@ -70,7 +73,7 @@ public sealed class FrameViT : VideoClassifier
         var x = pos_embed.forward(cat(new[] { cls, tokens }, 2));                          // [B, T, N+1, D]
         if (training && Config.Dropout > 0) x = nn.functional.dropout(x, Config.Dropout, true);
         x = encoder.forward(x);
-        var clip = x.select(2, 0).mean(1);                                                 // mean of per-frame CLS
+        var clip = x.select(2, 0).mean(new long[] { 1 });                                                 // mean of per-frame CLS
         return scope.MoveToOuter(head.forward(clip));
     }
 }

@@ -1,6 +1,8 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -32,14 +34,14 @@ public sealed record RnnConfig
 /// </summary>
 public sealed class BiLstm : VideoClassifier
 {
-    private readonly nn.LSTM lstm;
+    private readonly LSTM lstm;
     private readonly ClassificationHead head;
 
     /// <summary>Creates the model.</summary>
     public BiLstm(RnnConfig config) : base(nameof(BiLstm))
     {
         Config = config;
-        lstm = new nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batch_first: true, bidirectional: true);
+        lstm = nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batchFirst: true, bidirectional: true);
         head = new ClassificationHead(2 * config.Hidden, config.Classes, null, config.Dropout);
         RegisterComponents();
     }
@@ -64,17 +66,28 @@ public sealed class BiLstm : VideoClassifier
     /// <inheritdoc />
     public override Tensor forward(Tensor features)
     {
-        var s = ThrowHelper.CheckRank(features, 3, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
+        var s = ThrowHelper.CheckRank(this, features, 3, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
         ThrowHelper.CheckDim(s, 2, Config.FeatureDim, nameof(BiLstm), $"[B, T, {Config.FeatureDim}]");
         using var scope = NewDisposeScope();
         return scope.MoveToOuter(head.forward(Summarise(lstm, features)));
     }
 
     /// <summary>The last layer's final forward and backward hidden states, concatenated: [B, 2H].</summary>
-    internal static Tensor Summarise(nn.LSTM lstm, Tensor features)
+    internal static Tensor Summarise(LSTM lstm, Tensor features)
     {
         using var scope = NewDisposeScope();
-        var (_, hN, _) = lstm.forward(features);                     // [layers*2, B, H]
+        // oneDNN 3.7.1's inference LSTM (brgemm:avx512_core forward_inference, chosen by libtorch 2.10 when nothing
+        // needs a gradient) returned hidden states off by up to 0.4 here, while its training kernel and PyTorch 1.13
+        // agree. An input that requires a gradient keeps libtorch on the training kernel; outside grad mode the result
+        // is detached again, so callers see no graph.
+        var gradMode = is_grad_enabled();
+        Tensor hN;
+        using (enable_grad())
+        {
+            var input = features.requires_grad ? features : features.detach().requires_grad_(true);
+            (_, hN, _) = lstm.forward(input);                        // [layers*2, B, H]
+            if (!gradMode) hN = hN.detach();
+        }
         var l = hN.size(0);
         return scope.MoveToOuter(cat(new[] { hN[l - 2], hN[l - 1] }, 1));
     }
@@ -87,7 +100,7 @@ public sealed class BiLstm : VideoClassifier
 public sealed class CnnLstm : VideoClassifier
 {
     private readonly CnnFrameEncoder frame_encoder;
-    private readonly nn.LSTM lstm;
+    private readonly LSTM lstm;
     private readonly ClassificationHead head;
 
     /// <summary>Creates the model; <see cref="RnnConfig.FrameEncoder"/> is required.</summary>
@@ -96,7 +109,7 @@ public sealed class CnnLstm : VideoClassifier
         Config = config;
         var fe = config.FrameEncoder ?? throw ThrowHelper.Config("CnnLstm needs RnnConfig.FrameEncoder (frame channels and size).");
         frame_encoder = new CnnFrameEncoder(fe.Channels, config.FeatureDim, fe.CnnWidth);
-        lstm = new nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batch_first: true, bidirectional: true);
+        lstm = nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batchFirst: true, bidirectional: true);
         head = new ClassificationHead(2 * config.Hidden, config.Classes, null, config.Dropout);
         RegisterComponents();
     }

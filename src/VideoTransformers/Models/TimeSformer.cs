@@ -1,6 +1,9 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -13,11 +16,11 @@ namespace VideoTransformers.Models;
 public sealed class TimeSformer : VideoClassifier
 {
     private readonly ConvPatchEmbedding patch_embed;
-    private readonly nn.Parameter cls_token;
+    private readonly Parameter cls_token;
     private readonly LearnedPositionalEmbedding pos_embed;
     private readonly LearnedPositionalEmbedding? time_embed;
-    private readonly nn.ModuleList<nn.Module> blocks;
-    private readonly nn.LayerNorm norm;
+    private readonly ModuleList<nn.Module> blocks;
+    private readonly LayerNorm norm;
     private readonly ClassificationHead head;
     private readonly long _gh, _gw;
 
@@ -28,16 +31,16 @@ public sealed class TimeSformer : VideoClassifier
         var c = config;
         patch_embed = new ConvPatchEmbedding(c.Channels, c.Dim, c.PatchSize, c.PatchSize);
         (_gh, _gw) = patch_embed.Grid(c.ImageHeight, c.ImageWidth);
-        using (NewDisposeScope()) cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+        cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(_gh * _gw + 1, c.Dim, 1, (_gh, _gw));
         if (c.Attention != TimeSformerAttention.SpaceOnly) time_embed = new LearnedPositionalEmbedding(c.Frames, c.Dim);
         var o = new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps, c.Gelu, c.QkvBias);
-        blocks = new nn.ModuleList<nn.Module>(Enumerable.Range(0, c.Layers).Select(i =>
+        blocks = new ModuleList<nn.Module>(Enumerable.Range(0, c.Layers).Select(i =>
         {
             var oi = o with { DropPath = TransformerEncoder.DropPathRate(c.DropPath, i, c.Layers) };
             return c.Attention == TimeSformerAttention.DividedSpaceTime ? (nn.Module)new DividedSpaceTimeBlock(oi) : new TransformerBlock(oi);
-        }));
-        norm = new nn.LayerNorm(c.Dim, c.LayerNormEps);
+        }).ToArray());
+        norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
         head = new ClassificationHead(c.Dim, c.Classes, c.HeadHidden, c.Dropout, c.LayerNormEps);
         RegisterComponents();
     }
@@ -74,7 +77,7 @@ public sealed class TimeSformer : VideoClassifier
     /// <summary>Video [B, T, C, H, W] → logits [B, classes]; T and H×W may differ from training (embeddings are interpolated).</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(TimeSformer), $"[B, T, {Config.Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(TimeSformer), $"[B, T, {Config.Channels}, H, W]");
         long b = s[0], t = s[1], d = Config.Dim;
         var (gh, gw) = patch_embed.Grid(s[3], s[4]);
         var n = gh * gw;
@@ -89,7 +92,7 @@ public sealed class TimeSformer : VideoClassifier
         {
             var frames = withCls;                                                                  // [B, T, S+1, D]
             foreach (var blk in blocks) frames = ((TransformerBlock)blk).forward(frames);
-            pooled = norm.forward(frames.mean(1)).select(1, 0);
+            pooled = norm.forward(frames.mean(new long[] { 1 })).select(1, 0);
         }
         else
         {

@@ -1,6 +1,9 @@
 using VideoTransformers.Blocks;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -13,15 +16,15 @@ namespace VideoTransformers.Models;
 public sealed class ViViT : VideoClassifier
 {
     private readonly TubeletEmbedding tubelet;
-    private readonly nn.Parameter? cls_token;
+    private readonly Parameter? cls_token;
     private readonly nn.Module<Tensor, Tensor> pos_embed;
     private readonly TransformerEncoder? encoder;
     private readonly TransformerEncoder? spatial;
-    private readonly nn.Parameter? temporal_token;
+    private readonly Parameter? temporal_token;
     private readonly LearnedPositionalEmbedding? temporal_pos_embed;
     private readonly TransformerEncoder? temporal;
-    private readonly nn.ModuleList<nn.Module<Tensor, Tensor>>? blocks;
-    private readonly nn.LayerNorm? norm;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>>? blocks;
+    private readonly LayerNorm? norm;
     private readonly ClassificationHead head;
     private readonly long _nt, _nh, _nw;
 
@@ -37,19 +40,19 @@ public sealed class ViViT : VideoClassifier
         var ns = _nh * _nw;
         var o = new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, c.DropPath, c.LayerNormEps, c.Gelu);
         var prefix = c.Pooling == Pooling.Cls ? 1 : 0;
-        using var scope = NewDisposeScope();
+        // No dispose scope around construction: TorchSharp disposes a Parameter created inside one when it ends.
         switch (c.Variant)
         {
             case ViViTVariant.Joint:
-                if (prefix == 1) cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+                if (prefix == 1) cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
                 pos_embed = new LearnedPositionalEmbedding(_nt * ns + prefix, c.Dim, prefix);
                 encoder = new TransformerEncoder(o, c.Layers);
                 break;
             case ViViTVariant.FactorisedEncoder:
                 if (prefix == 1)
                 {
-                    cls_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, 1, c.Dim), std: 0.02));
-                    temporal_token = new nn.Parameter(nn.init.trunc_normal_(empty(1, 1, c.Dim), std: 0.02));
+                    cls_token = Init.trunc_normal_parameter(0.02, 1, 1, 1, c.Dim);
+                    temporal_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
                 }
                 pos_embed = new LearnedPositionalEmbedding(ns + prefix, c.Dim, prefix, (_nh, _nw));
                 spatial = new TransformerEncoder(o, c.Layers);
@@ -58,14 +61,14 @@ public sealed class ViViT : VideoClassifier
                 break;
             default:
                 pos_embed = new SpaceTimePositionalEmbedding(_nt, ns, c.Dim);
-                blocks = new nn.ModuleList<nn.Module<Tensor, Tensor>>(Enumerable.Range(0, c.Layers).Select(i =>
+                blocks = new ModuleList<nn.Module<Tensor, Tensor>>(Enumerable.Range(0, c.Layers).Select(i =>
                 {
                     var oi = o with { DropPath = TransformerEncoder.DropPathRate(c.DropPath, i, c.Layers) };
                     return c.Variant == ViViTVariant.FactorisedSelfAttention
                         ? (nn.Module<Tensor, Tensor>)new FactorisedSelfAttentionBlock(oi)
                         : new TransformerBlock(oi, attention: b => new FactorisedDotProductAttention(b.Dim, b.Heads, b.AttnDim, b.AttnDropout, b.Dropout, b.QkvBias));
-                }));
-                norm = new nn.LayerNorm(c.Dim, c.LayerNormEps);
+                }).ToArray());
+                norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
                 break;
         }
         head = new ClassificationHead(c.Dim, c.Classes, c.HeadHidden, c.Dropout, c.LayerNormEps);
@@ -112,7 +115,7 @@ public sealed class ViViT : VideoClassifier
     /// <summary>Video [B, T, C, H, W] → logits [B, classes]. T, H and W may differ from training (positions are interpolated).</summary>
     public override Tensor forward(Tensor video)
     {
-        var s = ThrowHelper.CheckRank(video, 5, nameof(ViViT), $"[B, T, {Config.Channels}, H, W]");
+        var s = ThrowHelper.CheckRank(this, video, 5, nameof(ViViT), $"[B, T, {Config.Channels}, H, W]");
         var b = s[0];
         var c = Config;
         using var scope = NewDisposeScope();
@@ -130,7 +133,7 @@ public sealed class ViViT : VideoClassifier
                 tokens = ((LearnedPositionalEmbedding)pos_embed).forward(tokens);
                 tokens = Dropout(tokens);
                 tokens = encoder!.forward(tokens);
-                pooled = cls_token is not null ? tokens.select(1, 0) : tokens.mean(1);
+                pooled = cls_token is not null ? tokens.select(1, 0) : tokens.mean(new long[] { 1 });
                 break;
             }
             case ViViTVariant.FactorisedEncoder:
@@ -139,10 +142,10 @@ public sealed class ViViT : VideoClassifier
                 if (cls_token is not null) tokens = cat(new[] { cls_token.expand(b, nt, 1, d), tokens }, 2);
                 tokens = Dropout(((LearnedPositionalEmbedding)pos_embed).forward(tokens, (gh, gw)));
                 tokens = spatial!.forward(tokens);                                          // [B, nt, ns(+1), D]
-                var frames = cls_token is not null ? tokens.select(2, 0) : tokens.mean(2);  // [B, nt, D]
+                var frames = cls_token is not null ? tokens.select(2, 0) : tokens.mean(new long[] { 2 });  // [B, nt, D]
                 if (temporal_token is not null) frames = cat(new[] { temporal_token.expand(b, 1, d), frames }, 1);
                 frames = temporal!.forward(temporal_pos_embed!.forward(frames));
-                pooled = temporal_token is not null ? frames.select(1, 0) : frames.mean(1);
+                pooled = temporal_token is not null ? frames.select(1, 0) : frames.mean(new long[] { 1 });
                 break;
             }
             default:

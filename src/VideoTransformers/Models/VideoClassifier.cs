@@ -1,5 +1,7 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
@@ -34,7 +36,7 @@ public abstract class VideoClassifier : nn.Module<Tensor, Tensor>
         var s = x.shape;
         var want = SampleShape;
         if (s.Length != want.Length + 1 || !s[1..].SequenceEqual(want))
-            throw new ArgumentException($"{name} expected input [B, {string.Join(", ", want)}], got {Tensor.ShapeString(s)}.");
+            throw new ArgumentException($"{name} expected input [B, {string.Join(", ", want)}], got {Shapes.Format(s)}.");
         return s;
     }
 }

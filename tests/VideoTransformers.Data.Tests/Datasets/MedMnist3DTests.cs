@@ -6,7 +6,8 @@ using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.TestSupport;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Datasets;
 
@@ -72,11 +73,11 @@ public class MedMnist3DTests
         images.dtype.Should().Be(float32);
         labels.dtype.Should().Be(int64);
         labels.data<long>().Should().Equal(val.Labels.Select(l => (long)l));
-        images[5][3][0][4][7].item<float>().Should().BeApproximately(expected[1] / 255f, 1e-7f);
-        images[97][27][0][0][13].item<float>().Should().BeApproximately(expected[2] / 255f, 1e-7f);
-        images[0][14][0][14][14].item<float>().Should().BeApproximately(expected[3] / 255f, 1e-7f);
-        images.min().item<float>().Should().BeGreaterThanOrEqualTo(0f);
-        images.max().item<float>().Should().BeLessThanOrEqualTo(1f);
+        images[5][3][0][4][7].ToSingle().Should().BeApproximately(expected[1] / 255f, 1e-7f);
+        images[97][27][0][0][13].ToSingle().Should().BeApproximately(expected[2] / 255f, 1e-7f);
+        images[0][14][0][14][14].ToSingle().Should().BeApproximately(expected[3] / 255f, 1e-7f);
+        images.min().ToSingle().Should().BeGreaterThanOrEqualTo(0f);
+        images.max().ToSingle().Should().BeLessThanOrEqualTo(1f);
     }
 
     [SkippableFact]
@@ -92,8 +93,8 @@ public class MedMnist3DTests
             using (b)
             {
                 a.Inputs.shape.Should().Equal(b.Inputs.shape);
-                a.Inputs.equal(b.Inputs).Should().BeTrue();
-                a.Labels.equal(b.Labels).Should().BeTrue();
+                a.Inputs.Equals(b.Inputs).Should().BeTrue();
+                a.Labels.Equals(b.Labels).Should().BeTrue();
             }
         }
     }
@@ -109,8 +110,8 @@ public class MedMnist3DTests
         using var scope = NewDisposeScope();
         a.Inputs.shape.Should().Equal(8, 28, 1, 28, 28);
         // Flips and quarter turns only move voxels: each volume keeps its sorted values.
-        a.Inputs.reshape(8, -1).sort(1).values.equal(b.Inputs.reshape(8, -1).sort(1).values).Should().BeTrue();
-        a.Inputs.equal(b.Inputs).Should().BeFalse();
+        a.Inputs.reshape(8, -1).sort(1).Values.Equals(b.Inputs.reshape(8, -1).sort(1).Values).Should().BeTrue();
+        a.Inputs.Equals(b.Inputs).Should().BeFalse();
     }
 
     [SkippableFact]
@@ -137,7 +138,7 @@ public class MedMnist3DTests
             var (images, labels) = val.ToTensors();
             images.shape.Should().Equal(98, 64, 1, 64, 64);
             // [N, D, 1, H, W] float in [0, 1] back to bytes, in the layout numpy wrote: a D/H/W swap moves voxels.
-            var actual = images.mul(255.0).round().to(VideoTransformers.Torch.ScalarType.Byte).reshape(98, 64, 64, 64).contiguous().data<byte>().ToArray();
+            var actual = images.mul(255.0).round().to(ScalarType.Byte).reshape(98, 64, 64, 64).contiguous().data<byte>().ToArray();
             var mismatches = 0;
             var first = -1;
             for (var i = 0; i < expected.Length; i++)
@@ -146,8 +147,8 @@ public class MedMnist3DTests
             labels.data<long>().ToArray().Should().Equal(expectedLabels.Select(b => (long)b));
             // The volume really is anisotropic in content, so the comparison above can tell the axes apart.
             var v = images.select(0, 0).squeeze(1);
-            v.equal(v.transpose(1, 2)).Should().BeFalse();
-            v.equal(v.transpose(0, 1)).Should().BeFalse();
+            v.Equals(v.transpose(1, 2)).Should().BeFalse();
+            v.Equals(v.transpose(0, 1)).Should().BeFalse();
         }
         finally { Directory.Delete(dir, true); }
     }

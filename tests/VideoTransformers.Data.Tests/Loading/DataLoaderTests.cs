@@ -3,7 +3,8 @@ using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Loading;
 
@@ -49,8 +50,8 @@ public class DataLoaderTests
             b.Indices.Should().Equal(0, 1);
             // Same bytes through the loader and by hand: [T, H, W, C] bytes / 255 as [T, C, H, W].
             var expected = ClipTensors.FromFrames(ds.GetSample(1).Frames);
-            b.Inputs[1].equal(expected).Should().BeTrue();
-            b.Inputs.max().item<float>().Should().BeLessThanOrEqualTo(1f);
+            b.Inputs[1].Equals(expected).Should().BeTrue();
+            b.Inputs.max().ToSingle().Should().BeLessThanOrEqualTo(1f);
         }
     }
 
@@ -210,8 +211,8 @@ public class DataLoaderTests
         using var scope = NewDisposeScope();
         using var r = random.GetBatches(0).Single();
         using var f = fixedWindow.GetBatches(0).Single();
-        f.Inputs[0].equal(ClipTensors.FromFrames(ds.GetSample(0).Frames)).Should().BeTrue();
-        r.Inputs.equal(f.Inputs).Should().BeFalse();
+        f.Inputs[0].Equals(ClipTensors.FromFrames(ds.GetSample(0).Frames)).Should().BeTrue();
+        r.Inputs.Equals(f.Inputs).Should().BeFalse();
     }
 
     [Fact]

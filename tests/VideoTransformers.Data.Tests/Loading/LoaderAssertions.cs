@@ -11,7 +11,7 @@ internal static class LoaderAssertions
         var result = new List<(float[], long[], long[], int[])>();
         foreach (var b in source.GetBatches(epoch))
         {
-            using (b) result.Add((b.Inputs.data<float>(), b.Inputs.shape, b.Labels.data<long>(), b.Indices.ToArray()));
+            using (b) result.Add((b.Inputs.data<float>().ToArray(), b.Inputs.shape, b.Labels.data<long>().ToArray(), b.Indices.ToArray()));
         }
         return result;
     }

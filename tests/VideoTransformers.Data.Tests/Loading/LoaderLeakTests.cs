@@ -2,8 +2,10 @@ using FluentAssertions;
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
+using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Loading;
 
@@ -33,16 +35,16 @@ public class LoaderLeakTests
         var transform = new Compose(new RandomTemporalSampling(4, 2), TransformPresets.Seed000Spatial(), new RandomCrop(6), new Normalize([0.5f], [0.25f]));
         using var loader = new DataLoader(ds, new DataLoaderOptions(4, Workers: workers, Prefetch: 2), transform);
         RunEpoch(loader, 0);
-        long after1 = live_tensor_count();
+        long after1 = TensorAccounting.LiveTensors;
         for (int epoch = 1; epoch < 4; epoch++) RunEpoch(loader, epoch);
-        live_tensor_count().Should().Be(after1);
+        TensorAccounting.LiveTensors.Should().Be(after1);
     }
 
     [Fact]
     public void Abandoned_and_failed_epochs_free_their_prefetched_batches()
     {
         var ds = new FakeVideoDataset(40) { FailAt = 30 };
-        long before = live_tensor_count();
+        long before = TensorAccounting.LiveTensors;
         using (var loader = new DataLoader(ds, new DataLoaderOptions(2, Shuffle: false, Workers: 2, Prefetch: 4)))
         {
             foreach (var b in loader.GetBatches(0))
@@ -53,7 +55,7 @@ public class LoaderLeakTests
             var act = () => RunEpoch(loader, 1);
             act.Should().Throw<DataLoaderException>();
         }
-        live_tensor_count().Should().Be(before);
+        TensorAccounting.LiveTensors.Should().Be(before);
     }
 
     [Fact]
@@ -61,10 +63,10 @@ public class LoaderLeakTests
     {
         var ds = new FakeVideoDataset(5, frames: 12, size: 10);
         using var loader = MultiViewLoader.Create(ds, clips: 2, frames: 4, stride: 2, crops: 3, cropSize: 8, new MultiViewOptions(2, Workers: 1));
-        long before = live_tensor_count();
+        long before = TensorAccounting.LiveTensors;
         RunEpoch(loader, 0);
         RunEpoch(loader, 1);
-        live_tensor_count().Should().Be(before);
+        TensorAccounting.LiveTensors.Should().Be(before);
     }
 
     private static void RunEpoch(IBatchSource source, int epoch)

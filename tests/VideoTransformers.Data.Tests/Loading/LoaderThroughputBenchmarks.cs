@@ -6,7 +6,8 @@ using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using Xunit;
 using Xunit.Abstractions;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Loading;
 

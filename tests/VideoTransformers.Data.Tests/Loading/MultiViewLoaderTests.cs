@@ -2,7 +2,8 @@ using FluentAssertions;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Loading;
 
@@ -36,9 +37,9 @@ public class MultiViewLoaderTests
         var expected = temporal.Apply(clip).SelectMany(spatial.Apply).ToArray();
         var views = loader.GetViews(1);
         views.shape.Should().Equal(9, 4, 1, 6, 6);
-        for (int i = 0; i < 9; i++) views[i].equal(expected[i]).Should().BeTrue();
+        for (int i = 0; i < 9; i++) views[i].Equals(expected[i]).Should().BeTrue();
         using var batch = loader.GetBatches(0).Last();
-        batch.Inputs.equal(views).Should().BeTrue();
+        batch.Inputs.Equals(views).Should().BeTrue();
     }
 
     [Fact]

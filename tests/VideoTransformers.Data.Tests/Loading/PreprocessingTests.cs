@@ -3,7 +3,8 @@ using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Loading;
 
@@ -56,7 +57,7 @@ public class PreprocessingTests
             y.data<long>().Should().Equal(0, 1, 2, 0, 1);
             progress.Reports.Should().Equal((1, 5), (2, 5), (3, 5), (4, 5), (5, 5));
             using var scope = NewDisposeScope();
-            x[3].equal(ClipTensors.FromFrames(ds.GetSample(3).Frames).narrow(2, 2, 4).narrow(3, 2, 4)).Should().BeTrue();
+            x[3].Equals(ClipTensors.FromFrames(ds.GetSample(3).Frames).narrow(2, 2, 4).narrow(3, 2, 4)).Should().BeTrue();
             using var source = new TensorBatchSource(x, y, 2, ds.ClassNames, shuffle: false);
             source.BatchCount.Should().Be(3);
         }

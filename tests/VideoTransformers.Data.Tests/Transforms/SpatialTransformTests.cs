@@ -2,7 +2,8 @@ using FluentAssertions;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Torch;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Transforms;
 
@@ -15,10 +16,10 @@ public class SpatialTransformTests
         var clip = ClipFactory.Ramp(3, 2, 4, 5);
         var flipped = new RandomHorizontalFlip(1.0).Apply(clip, new Random(1));
         flipped.shape.Should().Equal(3, 2, 4, 5);
-        flipped.equal(clip.flip(3)).Should().BeTrue();
+        flipped.Equals(clip.flip(3)).Should().BeTrue();
         // Spot check against the definition: out[t, c, y, x] = in[t, c, y, W-1-x].
-        flipped[1][0][2][0].item<float>().Should().Be(clip[1][0][2][4].item<float>());
-        new RandomHorizontalFlip(0.0).Apply(clip, new Random(1)).equal(clip).Should().BeTrue();
+        flipped[1][0][2][0].ToSingle().Should().Be(clip[1][0][2][4].ToSingle());
+        new RandomHorizontalFlip(0.0).Apply(clip, new Random(1)).Equals(clip).Should().BeTrue();
     }
 
     [Fact]
@@ -50,7 +51,7 @@ public class SpatialTransformTests
         var frame = ClipFactory.Random(1, 1, 20, 20, seed: 5);
         var clip = frame.repeat(6, 1, 1, 1);
         var rotated = new RandomRotation(25).Apply(clip, new Random(11));
-        for (int t = 1; t < 6; t++) rotated[t].equal(rotated[0]).Should().BeTrue();
+        for (int t = 1; t < 6; t++) rotated[t].Equals(rotated[0]).Should().BeTrue();
         rotated[0].allclose(frame[0], rtol: 0, atol: 1e-3).Should().BeFalse("a random angle within ±25° is almost surely not 0");
     }
 
@@ -63,7 +64,7 @@ public class SpatialTransformTests
         for (int seed = 0; seed < 5; seed++)
         {
             var angle = t.DrawAngle(new Random(seed));
-            t.Apply(clip, new Random(seed)).equal(RandomRotation.Rotate(clip, angle)).Should().BeTrue();
+            t.Apply(clip, new Random(seed)).Equals(RandomRotation.Rotate(clip, angle)).Should().BeTrue();
         }
     }
 
@@ -107,7 +108,7 @@ public class SpatialTransformTests
         using var scope = NewDisposeScope();
         var clip = ClipFactory.Ramp(2, 1, 6, 8);
         var centre = new CenterCrop(2, 4).Apply(clip, new Random(0));
-        centre.equal(clip.narrow(2, 2, 2).narrow(3, 2, 4)).Should().BeTrue();
+        centre.Equals(clip.narrow(2, 2, 2).narrow(3, 2, 4)).Should().BeTrue();
 
         var crop = new RandomCrop(3, 5);
         var seen = new HashSet<(float, float)>();
@@ -116,11 +117,11 @@ public class SpatialTransformTests
             var c = crop.Apply(clip, new Random(seed));
             c.shape.Should().Equal(2, 1, 3, 5);
             // The ramp encodes the position: element (y, x) of frame 0 is 8y + x.
-            float corner = c[0][0][0][0].item<float>();
+            float corner = c[0][0][0][0].ToSingle();
             int top = (int)corner / 8, left = (int)corner % 8;
             top.Should().BeInRange(0, 3);
             left.Should().BeInRange(0, 3);
-            c.equal(clip.narrow(2, top, 3).narrow(3, left, 5)).Should().BeTrue();
+            c.Equals(clip.narrow(2, top, 3).narrow(3, left, 5)).Should().BeTrue();
             seen.Add((top, left));
         }
         seen.Count.Should().BeGreaterThan(8, "offsets are drawn at random");
@@ -135,7 +136,7 @@ public class SpatialTransformTests
         var clip = stack([full([2, 4, 4], 0.5), full([2, 4, 4], 0.2)], 1);
         var n = new Normalize([0.5f, 0.1f], [0.25f, 0.5f]).Apply(clip, new Random(0));
         n.shape.Should().Equal(2, 2, 4, 4);
-        n.select(1, 0).abs().max().item<float>().Should().BeLessThan(1e-6f);
+        n.select(1, 0).abs().max().ToSingle().Should().BeLessThan(1e-6f);
         n.select(1, 1).allclose(full([2, 4, 4], 0.2), rtol: 0, atol: 1e-6).Should().BeTrue();
         var wrong = () => new Normalize([0.5f], [0.2f]).Apply(clip, new Random(0));
         wrong.Should().Throw<ArgumentException>().WithMessage("*1 channels*2*");

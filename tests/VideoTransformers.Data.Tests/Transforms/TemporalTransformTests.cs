@@ -1,7 +1,8 @@
 using FluentAssertions;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Transforms;
 
@@ -13,9 +14,9 @@ public class TemporalTransformTests
         using var scope = NewDisposeScope();
         var clip = ClipFactory.Ramp(5, 1, 2, 2);
         var r = new RandomTemporalReversal(1.0).Apply(clip, new Random(0));
-        r.equal(clip.flip(0)).Should().BeTrue();
-        for (int t = 0; t < 5; t++) r[t].equal(clip[4 - t]).Should().BeTrue();
-        new RandomTemporalReversal(0.0).Apply(clip, new Random(0)).equal(clip).Should().BeTrue();
+        r.Equals(clip.flip(0)).Should().BeTrue();
+        for (int t = 0; t < 5; t++) r[t].Equals(clip[4 - t]).Should().BeTrue();
+        new RandomTemporalReversal(0.0).Apply(clip, new Random(0)).Equals(clip).Should().BeTrue();
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public class TemporalTransformTests
 
             var c = sampler.Apply(clip, new Random(seed));
             c.shape.Should().Equal(8, 1, 2, 2);
-            var frames = Enumerable.Range(0, 8).Select(k => (int)c[k][0][0][0].item<float>() / 4).ToArray();
+            var frames = Enumerable.Range(0, 8).Select(k => (int)c[k][0][0][0].ToSingle() / 4).ToArray();
             frames.Should().Equal(idx);
         }
         starts.Count.Should().BeGreaterThan(10);

@@ -1,7 +1,8 @@
 using FluentAssertions;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Transforms;
 
@@ -27,8 +28,8 @@ public class TransformStatisticsTests
         {
             using var inner = NewDisposeScope();
             var y = t.Apply(clip, rng);
-            if (y.equal(flipped)) flips++;
-            else y.equal(clip).Should().BeTrue();
+            if (y.Equals(flipped)) flips++;
+            else y.Equals(clip).Should().BeTrue();
         }
         flips.Should().Be(1026);
         ((double)flips / Draws).Should().BeApproximately(0.5, 3 * Math.Sqrt(0.5 * 0.5 / Draws));
@@ -47,8 +48,8 @@ public class TransformStatisticsTests
         {
             using var inner = NewDisposeScope();
             var y = t.Apply(clip, rng);
-            if (y.equal(reversed)) hits++;
-            else y.equal(clip).Should().BeTrue();
+            if (y.Equals(reversed)) hits++;
+            else y.Equals(clip).Should().BeTrue();
         }
         hits.Should().Be(601);
         ((double)hits / Draws).Should().BeApproximately(0.3, 3 * Math.Sqrt(0.3 * 0.7 / Draws));
@@ -82,8 +83,8 @@ public class TransformStatisticsTests
         var a = t.Apply(clip, new Random(42));
         var b = t.Apply(clip, new Random(42));
         a.shape.Should().Equal(4, 1, 12, 12);
-        a.equal(b).Should().BeTrue();
-        var distinct = Enumerable.Range(0, 5).Count(s => !t.Apply(clip, new Random(1000 + s)).equal(a));
+        a.Equals(b).Should().BeTrue();
+        var distinct = Enumerable.Range(0, 5).Count(s => !t.Apply(clip, new Random(1000 + s)).Equals(a));
         distinct.Should().Be(5);
     }
 
@@ -96,7 +97,7 @@ public class TransformStatisticsTests
             var t = TransformPresets.Seed000Spatial();
             using var scope = NewDisposeScope();
             t.Apply(clip, new Random(1));
-            scope.Count.Should().Be(1, "only the result lands in the caller's scope");
+            scope.DisposablesCount.Should().Be(1, "only the result lands in the caller's scope");
         }
         finally
         {

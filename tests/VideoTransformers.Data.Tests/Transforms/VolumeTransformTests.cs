@@ -1,7 +1,8 @@
 using FluentAssertions;
 using VideoTransformers.Data.Transforms;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Tests.Transforms;
 
@@ -18,11 +19,11 @@ public class VolumeTransformTests
         {
             var axes = flip.DrawAxes(new Random(seed));
             var expected = axes.Length == 0 ? volume : volume.flip(axes);
-            flip.Apply(volume, new Random(seed)).equal(expected).Should().BeTrue();
+            flip.Apply(volume, new Random(seed)).Equals(expected).Should().BeTrue();
             seen.Add(string.Join(",", axes));
         }
         seen.Should().HaveCount(8, "every subset of {D, H, W} occurs");
-        new RandomVolumeFlip(1.0).Apply(volume, new Random(0)).equal(volume.flip(0, 2, 3)).Should().BeTrue();
+        new RandomVolumeFlip(1.0).Apply(volume, new Random(0)).Equals(volume.flip(0, 2, 3)).Should().BeTrue();
     }
 
     [Fact]
@@ -32,16 +33,16 @@ public class VolumeTransformTests
         var v = ClipFactory.Ramp(5, 1, 5, 5);
         // One quarter turn in H-W: out[y, x] = in[x, W-1-y].
         var q = RandomRotate90.Rotate(v, VolumePlane.HeightWidth, 1);
-        q[2][0][1][3].item<float>().Should().Be(v[2][0][3][3].item<float>());
-        q[2][0][0][4].item<float>().Should().Be(v[2][0][4][4].item<float>());
-        q.equal(v.transpose(2, 3).flip(2)).Should().BeTrue();
+        q[2][0][1][3].ToSingle().Should().Be(v[2][0][3][3].ToSingle());
+        q[2][0][0][4].ToSingle().Should().Be(v[2][0][4][4].ToSingle());
+        q.Equals(v.transpose(2, 3).flip(2)).Should().BeTrue();
         foreach (var plane in Enum.GetValues<VolumePlane>())
         {
             var once = RandomRotate90.Rotate(v, plane, 1);
-            once.equal(v).Should().BeFalse();
-            RandomRotate90.Rotate(once, plane, 3).equal(v).Should().BeTrue("four quarter turns are the identity");
-            RandomRotate90.Rotate(RandomRotate90.Rotate(v, plane, 1), plane, 1).equal(RandomRotate90.Rotate(v, plane, 2)).Should().BeTrue();
-            RandomRotate90.Rotate(v, plane, 0).equal(v).Should().BeTrue();
+            once.Equals(v).Should().BeFalse();
+            RandomRotate90.Rotate(once, plane, 3).Equals(v).Should().BeTrue("four quarter turns are the identity");
+            RandomRotate90.Rotate(RandomRotate90.Rotate(v, plane, 1), plane, 1).Equals(RandomRotate90.Rotate(v, plane, 2)).Should().BeTrue();
+            RandomRotate90.Rotate(v, plane, 0).Equals(v).Should().BeTrue();
         }
     }
 

@@ -25,9 +25,37 @@ public class FFmpegFailureTests
         using var reader = VideoReader.Open(clip, new FFmpegTools { FFmpeg = "/nonexistent/ffmpeg" });
         ((Action)(() => reader.Decode(0, 2))).Should().Throw<FFmpegNotFoundException>().Which.Tool.Should().Be("/nonexistent/ffmpeg");
 
-        // Not one bad file: a batch that skips bad files still stops.
-        var batch = new VideoBatchDecoder(new VideoDecodeOptions(32, 32, PixelFormat.Gray), skipBadFiles: true, tools: noProbe);
-        ((Action)(() => batch.DecodeAll([clip]))).Should().Throw<FFmpegNotFoundException>();
+        // Not one bad file: a batch that skips bad files still stops, on the batched path (ffmpeg only) and per file.
+        var options = new VideoDecodeOptions(32, 32, PixelFormat.Gray);
+        var noFFmpeg = new FFmpegTools { FFmpeg = "/nonexistent/ffmpeg" };
+        var batch = new VideoBatchDecoder(options, skipBadFiles: true, tools: noFFmpeg);
+        ((Action)(() => batch.DecodeAll([clip, clip]))).Should().Throw<FFmpegNotFoundException>().Which.Tool.Should().Be("/nonexistent/ffmpeg");
+        var perFile = new VideoBatchDecoder(options, skipBadFiles: true, tools: noProbe) { MaxFilesPerRun = 1 };
+        ((Action)(() => perFile.DecodeAll([clip]))).Should().Throw<FFmpegNotFoundException>().Which.Tool.Should().Be("/nonexistent/ffprobe");
+    }
+
+    [SkippableFact]
+    public void Cancelling_a_batched_decode_kills_ffmpeg_and_its_tree_and_removes_its_output_folder()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the fake tools are shell scripts and the check reads /proc");
+        using var tmp = new TempDir();
+        // The batched run's arguments are passed on, so the output folder can be found from the first output path.
+        var tools = FakeFFmpeg(tmp, """for a in "$@"; do case "$a" in */vt-decode-*/0.raw) dirname "$a" > "$DIR/outdir";; esac; done; /usr/bin/ffmpeg -re "$@" & echo $! > "$DIR/child.pid"; wait""");
+        var kth = TestFiles.KthClips();
+        var decoder = new VideoBatchDecoder(new VideoDecodeOptions(64, 64, PixelFormat.Gray), skipBadFiles: true, tools: tools);
+        using var cts = new CancellationTokenSource();
+        var decode = Task.Run(() => decoder.DecodeAll([kth[0], kth[1]], cancellationToken: cts.Token));
+        var (shell, child) = WaitForPids(tmp);
+        Thread.Sleep(300);
+        IsAlive(child).Should().BeTrue("ffmpeg -re takes about 15 s for these clips");
+        var outdir = File.ReadAllText(tmp.File("outdir")).Trim();
+        Directory.Exists(outdir).Should().BeTrue();
+        cts.Cancel();
+
+        ((Action)(() => decode.GetAwaiter().GetResult())).Should().Throw<OperationCanceledException>();
+        WaitUntilDead(shell).Should().BeTrue("the shell started for ffmpeg is killed");
+        WaitUntilDead(child).Should().BeTrue("ffmpeg, the shell's child, is killed with the tree");
+        Directory.Exists(outdir).Should().BeFalse("the raw outputs are deleted");
     }
 
     [SkippableTheory]
@@ -68,6 +96,26 @@ public class FFmpegFailureTests
         sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(60));
         ex.FilePath.Should().Be(Clip);
         ex.Message.Should().Contain(Clip).And.Contain("wrote nothing for 1 s and was killed");
+        var (shell, child) = WaitForPids(tmp);
+        WaitUntilDead(shell).Should().BeTrue();
+        WaitUntilDead(child).Should().BeTrue("the hung grandchild is killed with the tree");
+    }
+
+    [SkippableFact]
+    public void A_hung_batched_run_is_killed_after_the_idle_timeout_and_each_file_then_fails_alone()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "the fake tools are shell scripts and the check reads /proc");
+        using var tmp = new TempDir();
+        var tools = FakeFFmpeg(tmp, """echo started >> "$DIR/runs"; sleep 600 & echo $! > "$DIR/child.pid"; wait""") with { IdleTimeout = TimeSpan.FromSeconds(2) };
+        var kth = TestFiles.KthClips();
+        var decoder = new VideoBatchDecoder(new VideoDecodeOptions(32, 32, PixelFormat.Gray), skipBadFiles: true, tools: tools);
+        var result = decoder.DecodeAll([kth[0], kth[1], kth[2]]);
+        result.Videos.Should().BeEmpty();
+        result.Skipped.Select(s => s.FilePath).Should().Equal(kth[0], kth[1], kth[2]);
+        result.Skipped.Should().OnlyContain(s => s.Error.Message.Contains("wrote nothing for 2 s and was killed"));
+        // One batched run, then one per file: a hang is not halved and retried. (At most: on a loaded machine the
+        // watchdog can kill a shell before it writes its line.)
+        File.ReadAllLines(tmp.File("runs")).Should().HaveCountLessThanOrEqualTo(4);
         var (shell, child) = WaitForPids(tmp);
         WaitUntilDead(shell).Should().BeTrue();
         WaitUntilDead(child).Should().BeTrue("the hung grandchild is killed with the tree");

@@ -1,3 +1,4 @@
+using VideoTransformers.Torch.Serialization;
 using FluentAssertions;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Torch;
@@ -7,7 +8,9 @@ using VideoTransformers.Training.Optimization;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Checkpoints;
 
@@ -50,16 +53,83 @@ public class CheckpointTests
             Step(restored, restoredOptimizer, batches[1]);
             TinyTask.MaxAbsDiff(restored, original).Should().Be(0);
 
-            var a = originalOptimizer.state_dict();
-            var b = restoredOptimizer.state_dict();
+            var a = originalOptimizer.tensor_state_dict();
+            var b = restoredOptimizer.tensor_state_dict();
             b.Scalars.Should().BeEquivalentTo(a.Scalars);
             b.Tensors.Keys.Should().BeEquivalentTo(a.Tensors.Keys);
-            a.Tensors.Should().OnlyContain(kv => kv.Value.equal(b.Tensors[kv.Key]));
+            a.Tensors.Should().OnlyContain(kv => kv.Value.Identical(b.Tensors[kv.Key]));
         }
         finally
         {
             foreach (var b in batches) b.Dispose();
         }
+    }
+
+    [Fact]
+    public void Sgd_momentum_created_by_the_first_step_round_trips_and_continues_exactly()
+    {
+        using var dir = new TempDir();
+        using var source = TinyTask.Source(8, 4, batchSize: 4, shuffle: false);
+        var batches = source.GetBatches(0).ToList();
+        var sgd = new TrainingConfig { Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 0.01 };
+        try
+        {
+            using var original = TinyTask.Model();
+            using var originalOptimizer = OptimizerFactory.Create(sgd, original);
+            for (var i = 0; i < 2; i++) Step(original, originalOptimizer, batches[i]);
+            var path = dir.File("sgd.safetensors");
+            Checkpoint.Save(path, original, originalOptimizer, new CheckpointState());
+
+            using var restored = TinyTask.Model();
+            using var restoredOptimizer = OptimizerFactory.Create(sgd, restored);
+            restoredOptimizer.tensor_state_dict().Tensors.Should().BeEmpty("SGD makes its momentum buffers at the first step");
+            Checkpoint.Load(path, restored, restoredOptimizer);
+            var a = originalOptimizer.tensor_state_dict();
+            var b = restoredOptimizer.tensor_state_dict();
+            a.Tensors.Keys.Should().Contain("state.0.momentum_buffer");
+            b.Tensors.Keys.Should().BeEquivalentTo(a.Tensors.Keys);
+            a.Tensors.Should().OnlyContain(kv => kv.Value.Identical(b.Tensors[kv.Key]));
+            b.Tensors.Should().OnlyContain(kv => !ReferenceEquals(kv.Value, a.Tensors[kv.Key]));
+
+            Step(original, originalOptimizer, batches[0]);
+            Step(restored, restoredOptimizer, batches[0]);
+            TinyTask.SameWeights(restored, original).Should().BeTrue();
+        }
+        finally
+        {
+            foreach (var b in batches) b.Dispose();
+        }
+    }
+
+    [Fact]
+    public void Optimizer_state_that_does_not_fit_is_refused_by_key_and_changes_nothing()
+    {
+        using var model = TinyTask.Model();
+        using var optimizer = OptimizerFactory.Create(AdamW, model);
+        using var source = TinyTask.Source(4, 4, batchSize: 4);
+        foreach (var batch in source.GetBatches(0)) using (batch) Step(model, optimizer, batch);
+        var before = optimizer.tensor_state_dict();
+        using var scope = NewDisposeScope();
+        var saved = before.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var scalars = before.Scalars.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        var wrongShape = new Dictionary<string, Tensor>(saved) { ["state.0.exp_avg"] = zeros(3) };
+        var zeroed = saved.ToDictionary(kv => kv.Key, kv => zeros_like(kv.Value));
+        var unknownParameter = new Dictionary<string, Tensor>(zeroed) { ["state.9999.exp_avg"] = zeros(3) };
+        var unknownName = new Dictionary<string, Tensor>(zeroed) { ["state.0.momentum_buffer"] = zeros_like(saved["state.0.exp_avg"]) };
+
+        optimizer.Invoking(o => o.load_tensor_state_dict(new OptimizerStateDict(wrongShape, scalars)))
+            .Should().Throw<ArgumentException>().WithMessage("*'state.0.exp_avg'*shape [3]*");
+        optimizer.Invoking(o => o.load_tensor_state_dict(new OptimizerStateDict(unknownParameter, scalars)))
+            .Should().Throw<ArgumentException>().WithMessage("*parameter 9999*");
+        optimizer.Invoking(o => o.load_tensor_state_dict(new OptimizerStateDict(unknownName, scalars)))
+            .Should().Throw<ArgumentException>().WithMessage("*AdamW keeps no 'momentum_buffer'*");
+        optimizer.Invoking(o => o.load_tensor_state_dict(new OptimizerStateDict(zeroed, new Dictionary<string, double>(scalars) { ["group.7.lr"] = 1 })))
+            .Should().Throw<ArgumentException>().WithMessage("*group 7*");
+
+        var after = optimizer.tensor_state_dict();
+        after.Scalars.Should().BeEquivalentTo(scalars);
+        saved.Should().OnlyContain(kv => kv.Value.Identical(after.Tensors[kv.Key]), "a refused state must leave the optimizer as it was");
     }
 
     [Fact]
@@ -78,7 +148,7 @@ public class CheckpointTests
         });
 
         using var scope = NewDisposeScope();
-        var tensors = load(path, out var metadata);
+        var tensors = SafeTensors.load(path, out var metadata);
         tensors.Keys.Where(k => !k.StartsWith("model.", StringComparison.Ordinal)).Should().OnlyContain(k => k.StartsWith("optim.state.", StringComparison.Ordinal));
         tensors.Keys.Should().Contain("model.cls_token").And.Contain("optim.state.0.exp_avg");
         metadata[Checkpoint.Keys.Format].Should().Be(Checkpoint.FormatTag);
@@ -117,7 +187,7 @@ public class CheckpointTests
         using var dir = new TempDir();
         using var model = TinyTask.Model();
         var path = dir.File("weights.safetensors");
-        save(model.state_dict(), path);
+        SafeTensors.save(model.state_dict(), path);
         using var other = TinyTask.Model();
 
         var state = Checkpoint.Load(path, other);

@@ -114,6 +114,8 @@ public class ConfigTests
     [InlineData("label_smoothing: 1", "label_smoothing", "1", "must be in [0, 1)")]
     [InlineData("ema_decay: 1", "ema_decay", "1", "must be in (0, 1)")]
     [InlineData("nesterov: maybe", "nesterov", "maybe", "must be true or false")]
+    // libtorch's set_num_threads aborts the process for n <= 0, so 0 must never get past the configuration.
+    [InlineData("threads: 0", "threads", "0", "must be at least 1")]
     public void Bad_values_are_reported_with_key_value_and_line(string line, string key, string value, string message)
     {
         var act = () => ConfigLoader.Parse("num_epochs: 3\n" + line + "\n", "bad.yaml");

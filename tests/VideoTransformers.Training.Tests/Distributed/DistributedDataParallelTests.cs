@@ -5,7 +5,9 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using static VideoTransformers.Training.Tests.Distributed.DistributedSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;
@@ -21,9 +23,11 @@ public class DistributedDataParallelTests
         using var big = zeros(100);       // 400, over the cap: alone
         using var d = zeros([3], float64); // 24, another dtype
         using var e = zeros(5);           // 20
-        var plan = GradientBuckets.Plan(new[] { a, b, big, d, e }, capBytes: 100);
+        var tensors = new[] { a, b, big, d, e };
+        var plan = GradientBuckets.Plan(tensors, capBytes: 100);
 
-        plan.Select(bucket => bucket.Select(t => Array.IndexOf(new[] { a, b, big, d, e }, t))).Should().BeEquivalentTo(
+        // By reference: TorchSharp's Tensor.Equals compares values, and a and b are equal zeros.
+        plan.Select(bucket => bucket.Select(t => Array.FindIndex(tensors, x => ReferenceEquals(x, t)))).Should().BeEquivalentTo(
             new[] { new[] { 0, 1 }, new[] { 2 }, new[] { 4 }, new[] { 3 } }, o => o.WithStrictOrdering());
     }
 
@@ -43,16 +47,16 @@ public class DistributedDataParallelTests
 
             using var scope = NewDisposeScope();
             model.zero_grad();
-            using (var x = randn(3, 4, 1, 32, 32))
+            using (var x = randn([3, 4, 1, 32, 32]))
             using (var y = tensor(new long[] { 0, 1, 2 }))
                 nn.functional.cross_entropy(model.forward(x), y).backward();
             var before = model.parameters().Select(p => p.grad!.clone()).ToList();
 
             ddp.AllReduceGradients();
-            model.parameters().Select(p => p.grad!).Zip(before).Should().AllSatisfy(g => g.First.equal(g.Second).Should().BeTrue());
+            model.parameters().Select(p => p.grad!).Zip(before).Should().AllSatisfy(g => g.First.Identical(g.Second).Should().BeTrue());
 
             ddp.AllReduceGradients(0.25);
-            model.parameters().Select(p => p.grad!).Zip(before).Should().AllSatisfy(g => g.First.equal(g.Second.mul(0.25)).Should().BeTrue());
+            model.parameters().Select(p => p.grad!).Zip(before).Should().AllSatisfy(g => g.First.Identical(g.Second.mul(0.25)).Should().BeTrue());
         }
     }
 
@@ -72,7 +76,7 @@ public class DistributedDataParallelTests
             var g = p.grad;
             g.Should().NotBeNull();
             g!.shape.Should().Equal(p.shape);
-            g.abs().max().item<double>().Should().Be(0);
+            g.abs().max().ToDouble().Should().Be(0);
         });
     }
 
@@ -89,7 +93,7 @@ public class DistributedDataParallelTests
         using var scope = NewDisposeScope();
         var before = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
         model.named_buffers().Should().Contain(b => b.name.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
-        other.state_dict().Should().Contain(kv => !kv.Value.equal(before[kv.Key]), "another seed gives other weights");
+        other.state_dict().Should().Contain(kv => !kv.Value.Identical(before[kv.Key]), "another seed gives other weights");
 
         new DistributedDataParallel(model, group, bucketBytes: 2048).BroadcastState();
 

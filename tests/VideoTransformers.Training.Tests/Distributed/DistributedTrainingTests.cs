@@ -1,3 +1,4 @@
+using VideoTransformers.Torch.Serialization;
 using FluentAssertions;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
@@ -5,7 +6,9 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using static VideoTransformers.Training.Tests.Distributed.DistributedSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;
@@ -66,7 +69,7 @@ public class DistributedTrainingTests
         mpi.StandardOutput.Should().Contain("MPI rank 0 of 1", "the mpiexec run must really go through MPI; " + story);
         plain.StandardOutput.Should().NotContain("MPI rank", "the plain run must not start MPI; " + story);
         using var scope = NewDisposeScope();
-        MaxAbsDiff(load(dir.File("mpi/rank0/weights.safetensors")), load(dir.File("plain/rank0/weights.safetensors"))).Should().Be(0);
+        MaxAbsDiff(SafeTensors.load(dir.File("mpi/rank0/weights.safetensors")), SafeTensors.load(dir.File("plain/rank0/weights.safetensors"))).Should().Be(0);
         // Everything but the timing columns (seconds, clips_per_second).
         static IEnumerable<string> Metrics(string path) => File.ReadAllLines(path).Select(l => string.Join(',', l.Split(',').Take(9)));
         Metrics(dir.File("mpi/rank0/run/metrics.csv")).Should().Equal(Metrics(dir.File("plain/rank0/run/metrics.csv")), "the same losses and accuracies; " + story);
@@ -87,15 +90,15 @@ public class DistributedTrainingTests
         finished.Should().BeTrue("no worker may hang; " + story);
         ranks.ExitCode.Should().Be(0, story);
         using var scope = NewDisposeScope();
-        var init0 = load(dir.File("rank0/initial.safetensors"));
-        var init1 = load(dir.File("rank1/initial.safetensors"));
-        var after0 = load(dir.File("rank0/weights.safetensors"));
-        var after1 = load(dir.File("rank1/weights.safetensors"));
+        var init0 = SafeTensors.load(dir.File("rank0/initial.safetensors"));
+        var init1 = SafeTensors.load(dir.File("rank1/initial.safetensors"));
+        var after0 = SafeTensors.load(dir.File("rank0/weights.safetensors"));
+        var after1 = SafeTensors.load(dir.File("rank1/weights.safetensors"));
         init0.Keys.Should().Contain(k => k.EndsWith(".running_mean", StringComparison.Ordinal))
             .And.Contain(k => k.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
         foreach (var (key, before) in init0)
         {
-            before.equal(init1[key]).Should().BeFalse($"{key} starts different on the two ranks");
+            before.Identical(init1[key]).Should().BeFalse($"{key} starts different on the two ranks");
             TensorAssert.Equal(after0[key], before, "rank 0's " + key + " is unchanged");
             TensorAssert.Equal(after1[key], before, "rank 1's " + key + " is rank 0's");
         }
@@ -120,11 +123,11 @@ public class DistributedTrainingTests
         ranks.StandardOutput.Should().Contain("MPI rank 1 of 2");
 
         using var scope = NewDisposeScope();
-        var w0 = load(dir.File("mpi/rank0/weights.safetensors"));
-        var w1 = load(dir.File("mpi/rank1/weights.safetensors"));
-        var ws = load(dir.File("single/rank0/weights.safetensors"));
-        var init0 = load(dir.File("mpi/rank0/initial.safetensors"));
-        var init1 = load(dir.File("mpi/rank1/initial.safetensors"));
+        var w0 = SafeTensors.load(dir.File("mpi/rank0/weights.safetensors"));
+        var w1 = SafeTensors.load(dir.File("mpi/rank1/weights.safetensors"));
+        var ws = SafeTensors.load(dir.File("single/rank0/weights.safetensors"));
+        var init0 = SafeTensors.load(dir.File("mpi/rank0/initial.safetensors"));
+        var init1 = SafeTensors.load(dir.File("mpi/rank1/initial.safetensors"));
         w0.Keys.Should().BeEquivalentTo(ws.Keys).And.BeEquivalentTo(w1.Keys);
         MaxAbsDiff(init0, init1).Should().BeGreaterThan(0, "rank 1 built its replica from another seed, so only the broadcast makes the ranks agree");
         MaxAbsDiff(w0, init0).Should().BeGreaterThan(1e-3, "training moved the weights");
@@ -200,5 +203,5 @@ public class DistributedTrainingTests
     }
 
     private static double MaxAbsDiff(Dictionary<string, Tensor> a, Dictionary<string, Tensor> b) =>
-        a.Max(kv => kv.Value.sub(b[kv.Key]).abs().max().item<double>());
+        a.Max(kv => kv.Value.sub(b[kv.Key]).abs().max().ToDouble());
 }

@@ -4,7 +4,9 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Distributed.Mpi;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using static VideoTransformers.Training.Tests.Distributed.DistributedSupport;
 
 namespace VideoTransformers.Training.Tests.Distributed;

@@ -1,8 +1,11 @@
 using FluentAssertions;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Training.Distributed;
+using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Distributed;
 
@@ -56,8 +59,8 @@ public class ShardedBatchSourceTests
                     parts.Select(p => p.Size).Should().Equal(b < 2 ? new[] { 2, 1, 1 } : new[] { 1, 1, 1 });
                     using var x = cat(parts.Select(p => p.Inputs).ToList());
                     using var y = cat(parts.Select(p => p.Labels).ToList());
-                    x.equal(global[b].Inputs).Should().BeTrue();
-                    y.equal(global[b].Labels).Should().BeTrue();
+                    x.Identical(global[b].Inputs).Should().BeTrue();
+                    y.Identical(global[b].Labels).Should().BeTrue();
                 }
             }
             finally

@@ -5,7 +5,9 @@ using VideoTransformers.Training.Metrics;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Evaluation;
 
@@ -38,7 +40,7 @@ public class EvaluatorTests
         using (var x = tensor(Logits, [6, 3]))
         using (var y = tensor(Labels, [6]))
         using (var loss = nn.functional.cross_entropy(x, y))
-            expected.Add(Logits, Labels, loss.item<double>());
+            expected.Add(Logits, Labels, loss.ToDouble());
 
         var report = Evaluator.Evaluate(model, source);
 

@@ -3,7 +3,9 @@ using VideoTransformers.Torch;
 using VideoTransformers.Training.Optimization;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Optimization;
 
@@ -13,7 +15,7 @@ public class ExponentialMovingAverageTests
     [Fact]
     public void Follows_the_warmed_up_recurrence_computed_by_hand()
     {
-        using var layer = new nn.Linear(2, 1);
+        using var layer = nn.Linear(2, 1);
         using var ema = new ExponentialMovingAverage(layer, 0.5);
         var w0 = layer.weight.data<float>().Select(v => (double)v).ToArray();
         ema.DecayAt(1).Should().BeApproximately(2.0 / 11, 1e-15);
@@ -52,7 +54,7 @@ public class ExponentialMovingAverageTests
     [Fact]
     public void Bad_decay_and_mismatched_weights_are_rejected_with_names()
     {
-        using var layer = new nn.Linear(2, 3);
+        using var layer = nn.Linear(2, 3);
         ((Action)(() => new ExponentialMovingAverage(layer, 1.0))).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*(0, 1)*");
         ((Action)(() => new ExponentialMovingAverage(layer, 0))).Should().Throw<ArgumentOutOfRangeException>();
         using var ema = new ExponentialMovingAverage(layer, 0.99);

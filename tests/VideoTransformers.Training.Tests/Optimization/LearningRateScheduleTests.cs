@@ -24,7 +24,7 @@ public class LearningRateScheduleTests
 
         schedule.PerStep.Should().BeFalse();
         rates.Should().Equal([0.9, 0.9, 0.3, 0.3, 0.1], (a, b) => Math.Abs(a - b) < 1e-12);
-        optimizer.param_groups.Should().OnlyContain(g => Math.Abs(g.lr - 0.1) < 1e-12, "every group follows the schedule");
+        optimizer.Groups().Should().OnlyContain(g => Math.Abs(g.LearningRate - 0.1) < 1e-12, "every group follows the schedule");
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class LearningRateScheduleTests
         var config = new TrainingConfig { LearningRate = 0.02 };
         using var optimizer = OptimizerFactory.Create(config, model);
         var schedule = LearningRateSchedule.Create(config, optimizer, 3);
-        optimizer.param_groups[0].lr = 5;
+        optimizer.Groups()[0].LearningRate = 5;
 
         schedule.Apply(7, 21);
 

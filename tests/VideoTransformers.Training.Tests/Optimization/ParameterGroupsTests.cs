@@ -5,7 +5,9 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Optimization;
 using VideoTransformers.Training.Tests.Support;
 using Xunit;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Optimization;
 
@@ -35,9 +37,10 @@ public class ParameterGroupsTests
     {
         using var model = TinyTask.Model();
         var groups = ParameterGroups.Build(model, 0.05);
-        using var optimizer = new optim.AdamW(groups, lr: 1e-3, weight_decay: 0.05);
+        using var optimizer = OptimizerFactory.Create(new TrainingConfig { Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3, WeightDecay = 0.05 }, groups);
 
-        optimizer.param_groups.Select(g => g.weight_decay).Should().Equal(0.05, 0.0);
+        optimizer.Should().BeOfType<AdamW>();
+        optimizer.Groups().Select(g => g.WeightDecay()).Should().Equal(0.05, 0.0);
         groups.Sum(g => g.Parameters.Count).Should().Be(model.parameters().Count());
         groups[1].Parameters.Should().Contain(p => p.ndim == 4, "the 4-D class token is left undecayed by name");
     }
@@ -103,6 +106,6 @@ public class ParameterGroupsTests
 
         split.Decay.Concat(split.NoDecay).Should().NotContain(p => p.Name.StartsWith("encoder.blocks.0.", StringComparison.Ordinal));
         using var optimizer = OptimizerFactory.Create(new TrainingConfig(), model);
-        optimizer.param_groups.Sum(g => g.Parameters.Count).Should().Be(split.Decay.Count + split.NoDecay.Count);
+        optimizer.Groups().Sum(g => g.Parameters.Count()).Should().Be(split.Decay.Count + split.NoDecay.Count);
     }
 }

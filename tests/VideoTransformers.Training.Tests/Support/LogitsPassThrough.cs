@@ -1,5 +1,6 @@
 using VideoTransformers.Models;
-using VideoTransformers.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Support;
 

@@ -2,7 +2,9 @@ using VideoTransformers.Data.Loading;
 using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Zoo;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Training.Tests.Support;
 
@@ -26,7 +28,7 @@ internal static class TinyTask
     public static FrameViT CopyOf(FrameViT source, int classes = 4, double dropout = 0)
     {
         var m = Model(classes, dropout);
-        m.load_state_dict(source.state_dict());
+        m.load_state_dict_checked(source.state_dict());
         return m;
     }
 
@@ -61,7 +63,7 @@ internal static class TinyTask
         var sb = b.state_dict();
         double max = 0;
         foreach (var (name, ta) in a.state_dict())
-            max = Math.Max(max, ta.sub(sb[name]).abs().max().item<double>());
+            max = Math.Max(max, ta.sub(sb[name]).abs().max().ToDouble());
         return max;
     }
 
@@ -69,6 +71,6 @@ internal static class TinyTask
     public static bool SameWeights(nn.Module a, nn.Module b)
     {
         var sb = b.state_dict();
-        return a.state_dict().All(kv => kv.Value.equal(sb[kv.Key]));
+        return a.state_dict().All(kv => kv.Value.Identical(sb[kv.Key]));
     }
 }

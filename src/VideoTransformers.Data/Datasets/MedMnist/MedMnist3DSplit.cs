@@ -1,7 +1,8 @@
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Video;
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Datasets;
 
@@ -88,7 +89,7 @@ public sealed class MedMnist3DSplit : IVideoDataset
     public (Tensor Images, Tensor Labels) ToTensors()
     {
         using var scope = NewDisposeScope();
-        var raw = from_array(_images, [Count, Depth, 1, Height, Width]);
+        var raw = from_array(_images).view(Count, Depth, 1, Height, Width);
         var images = raw.to(float32).div(255.0);
         var labels = tensor(_labels.Select(l => (long)l).ToArray());
         return (images.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());

@@ -161,10 +161,13 @@ public sealed class FrameCache : IDisposable
         {
             using (var fs = new FileStream(tmpData, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
-                // Each file is decoded by a single-threaded ffmpeg child whose start-up dominates short clips, so a
-                // window of files, one per core, is decoded at once and then written in source order.
-                int window = Math.Max(1, Environment.ProcessorCount);
-                var decoder = new VideoBatchDecoder(options, maxDegreeOfParallelism: window);
+                // Starting ffmpeg costs more than decoding a short clip, so every core's single-threaded ffmpeg run
+                // decodes FilesPerRun files (VideoBatchDecoder's batched path); a window of them is decoded at once,
+                // then written in source order. The window bounds the decoded frames held in memory.
+                const int FilesPerRun = 8;
+                int cores = Math.Max(1, Environment.ProcessorCount);
+                int window = cores * FilesPerRun;
+                var decoder = new VideoBatchDecoder(options, maxDegreeOfParallelism: cores) { MaxFilesPerRun = FilesPerRun };
                 for (int first = 0; first < sources.Count; first += window)
                 {
                     ct.ThrowIfCancellationRequested();

@@ -1,5 +1,6 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -14,7 +15,7 @@ public sealed class RandomRotation : ClipTransform
     /// <summary>Creates the transform.</summary>
     /// <param name="maxDegrees">Largest absolute angle, in degrees.</param>
     /// <param name="padding">How to fill the corners that rotate in from outside the frame.</param>
-    public RandomRotation(double maxDegrees = 25, nn.GridSamplePadding padding = nn.GridSamplePadding.Zeros)
+    public RandomRotation(double maxDegrees = 25, GridSamplePaddingMode padding = GridSamplePaddingMode.Zeros)
     {
         if (maxDegrees is < 0 or > 180 || double.IsNaN(maxDegrees))
             throw new ArgumentOutOfRangeException(nameof(maxDegrees), maxDegrees, "The maximum angle must be in [0, 180] degrees.");
@@ -26,7 +27,7 @@ public sealed class RandomRotation : ClipTransform
     public double MaxDegrees { get; }
 
     /// <summary>Fill of the regions outside the source frame.</summary>
-    public nn.GridSamplePadding Padding { get; }
+    public GridSamplePaddingMode Padding { get; }
 
     /// <summary>The angle <see cref="Apply"/> uses for this state of <paramref name="random"/> (one draw).</summary>
     public double DrawAngle(Random random)
@@ -47,7 +48,7 @@ public sealed class RandomRotation : ClipTransform
     /// counter-clockwise as displayed (rows growing downwards), like <c>torchvision.transforms.functional.rotate</c>.
     /// Non-square frames are rotated in pixel space, not in the stretched [-1, 1] grid space.
     /// </summary>
-    public static Tensor Rotate(Tensor clip, double degrees, nn.GridSamplePadding padding = nn.GridSamplePadding.Zeros)
+    public static Tensor Rotate(Tensor clip, double degrees, GridSamplePaddingMode padding = GridSamplePaddingMode.Zeros)
     {
         var shape = CheckClip(clip);
         long t = shape[0], h = shape[2], w = shape[3];
@@ -58,7 +59,7 @@ public sealed class RandomRotation : ClipTransform
         using var scope = NewDisposeScope();
         var th = tensor(theta, [1, 2, 3]).to(clip.dtype, clip.device).repeat(t, 1, 1);
         var grid = nn.functional.affine_grid(th, shape, align_corners: false);
-        var rotated = nn.functional.grid_sample(clip, grid, nn.GridSampleMode.Bilinear, padding, align_corners: false);
+        var rotated = nn.functional.grid_sample(clip, grid, GridSampleMode.Bilinear, padding, align_corners: false);
         return rotated.MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,6 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -50,7 +51,7 @@ public sealed class Resize : ClipTransform
         var shape = CheckClip(clip);
         var (h, w) = OutputSize((int)shape[2], (int)shape[3]);
         if (h == shape[2] && w == shape[3]) return clip;
-        return nn.functional.interpolate(clip, [h, w], nn.InterpolationMode.Bilinear, align_corners: false);
+        return nn.functional.interpolate(clip, size: [h, w], mode: InterpolationMode.Bilinear, align_corners: false);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using VideoTransformers.Torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 

@@ -1,4 +1,5 @@
 using VideoTransformers.Torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -17,7 +18,7 @@ public sealed class FlipViews : MultiViewTransform
     /// <inheritdoc />
     public override Tensor[] Apply(Tensor clip)
     {
-        if (clip.dim() != 4) throw new ArgumentException($"FlipViews expects [D, C, H, W], got {Tensor.ShapeString(clip.shape)}.", nameof(clip));
+        if (clip.dim() != 4) throw new ArgumentException($"FlipViews expects [D, C, H, W], got {Shapes.Format(clip.shape)}.", nameof(clip));
         return Dims.Select(d => d.Length == 0 ? clip.alias() : clip.flip(d)).ToArray();
     }
 }

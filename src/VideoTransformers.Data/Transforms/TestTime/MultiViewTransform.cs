@@ -1,4 +1,5 @@
 using VideoTransformers.Torch;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -21,7 +22,7 @@ public abstract class MultiViewTransform
         ArgumentNullException.ThrowIfNull(clip);
         var shape = clip.shape;
         if (shape.Length != 4)
-            throw new ArgumentException($"A clip must be a 4-D tensor [T, C, H, W]; got shape {Tensor.ShapeString(shape)}.", nameof(clip));
+            throw new ArgumentException($"A clip must be a 4-D tensor [T, C, H, W]; got shape {Shapes.Format(shape)}.", nameof(clip));
         return shape;
     }
 

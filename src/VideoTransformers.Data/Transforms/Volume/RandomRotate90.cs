@@ -1,5 +1,6 @@
 using VideoTransformers.Torch;
-using static VideoTransformers.Torch.torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
@@ -48,7 +49,7 @@ public sealed class RandomRotate90 : ClipTransform
         var shape = CheckClip(volume);
         var (a, b) = Axes(plane);
         if (shape[a] != shape[b])
-            throw new ArgumentException($"A 90° rotation in the {plane} plane needs equal sizes along axes {a} and {b}; the volume is {Tensor.ShapeString(shape)}.", nameof(volume));
+            throw new ArgumentException($"A 90° rotation in the {plane} plane needs equal sizes along axes {a} and {b}; the volume is {Shapes.Format(shape)}.", nameof(volume));
         int k = ((quarterTurns % 4) + 4) % 4;
         using var scope = NewDisposeScope();
         var result = k switch
