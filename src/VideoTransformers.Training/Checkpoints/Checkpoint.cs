@@ -108,9 +108,6 @@ public static class Checkpoint
             metadata[Keys.OptimizerType] = optimizer.GetType().Name;
             metadata[Keys.OptimizerScalars] = Json(new SortedDictionary<string, double>(sd.Scalars.ToDictionary(), StringComparer.Ordinal));
         }
-        // The scope frees the host copies the writer makes of every tensor (detach, cpu, contiguous), which would
-        // otherwise wait for the finalizer.
-        using var scope = NewDisposeScope();
         SafeTensors.save(tensors, path, metadata);
     }
 
