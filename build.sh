@@ -15,7 +15,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # No compiler and no libtorch-dev: the project has no native code of its own, and TorchSharp-cpu brings libtorch 2.10.
 # python3-torch (Debian's PyTorch 1.13) is only the independent reference of the parity tests and benchmarks.
-DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg)
+# binutils: readelf and strings, with which Build.Tests inspect libLibTorchSharp.so (they would otherwise skip).
+DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg binutils)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
