@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Cli;
 
-/// <summary>Commands that need the training stack (train, eval, predict, demo).</summary>
+/// <summary>Commands that need the training stack (train, eval, predict, demo, import-hf).</summary>
 public static partial class Commands
 {
     public const string EvalUsage = """
@@ -35,6 +35,7 @@ public static partial class Commands
         "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "tta", "subset" }, Array.Empty<string>(), Eval, 0),
         "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
+        "import-hf" => Run(argv, ImportHfCommand.Usage, new[] { "out" }, Array.Empty<string>(), ImportHfCommand.Run, 1),
         _ => null,
     };
 

@@ -8,6 +8,7 @@ const string Usage = """
       vt train     train a model on a dataset (see vt train --help)
       vt eval      evaluate a checkpoint (multi-view: --clips N --crops 1|3)
       vt predict   top-5 classes of one video
+      vt import-hf convert a Hugging Face ViViT/TimeSformer folder into a checkpoint
       vt info      frames, fps, size and codec of videos, as JSON (ffprobe)
       vt bench     time training or inference steps of a preset
       vt models    list the presets with parameters and FLOPs

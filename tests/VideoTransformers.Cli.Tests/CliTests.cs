@@ -22,6 +22,7 @@ public class CliTests
     [InlineData("models")]
     [InlineData("demo")]
     [InlineData("info")]
+    [InlineData("import-hf")]
     public void Help_works_on_every_command(string command)
     {
         var (code, stdout, _) = Vt(command, "--help");
@@ -42,6 +43,8 @@ public class CliTests
     [InlineData("--crops must be 1 or 3", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--crops", "2")]
     [InlineData("--subset must be one of test|val", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--subset", "train")]
     [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
+    [InlineData("Expected 1 argument", "import-hf", "--out", "/tmp/x")]
+    [InlineData("--out is required", "import-hf", "/tmp/some-hf-folder")]
     [InlineData("Unknown device 'gpu'", "train", "--model", "vivit", "--dataset", "synthetic", "--device", "gpu", "--out", "/tmp/x")]
     [InlineData("--nodes/--rank/--master went away with the c10d/Gloo backend; data-parallel training now runs over MPI. Launch one process per rank with mpiexec",
         "train", "--model", "vivit", "--dataset", "synthetic", "--nodes", "2", "--rank", "0", "--master", "127.0.0.1:29500", "--out", "/tmp/x")]

@@ -266,10 +266,28 @@ class TimesformerForVideoClassification(nn.Module):
         return self.classifier(self.timesformer(x)[:, 0])
 
 
+def packed(state_dict):
+    """The same tensors as views of one flat storage: each at its own offset, and every matrix stored column-major
+    (a transposed, non-contiguous view), so that torch.save writes one storage with offsets and strides."""
+    flat = torch.empty(sum(v.numel() for v in state_dict.values()))
+    out, at = {}, 0
+    for k, v in state_dict.items():
+        n = v.numel()
+        view = flat[at:at + n].view(v.shape[1], v.shape[0]).t() if v.dim() == 2 else flat[at:at + n].view(v.shape)
+        view.copy_(v)
+        out[k] = view
+        at += n
+    assert all(not v.is_contiguous() for v in out.values() if v.dim() == 2 and min(v.shape) > 1)
+    return out
+
+
 @case("hf_checkpoint")
 def hf_checkpoint(t, a):
-    """Builds an HF-architecture model with random weights, writes config.json + model.safetensors to a["dir"],
-    and returns its logits on t["x"]."""
+    """Builds an HF-architecture model with random weights, writes config.json and its weights to a["dir"], and
+    returns its logits on t["x"]. a["weights"] lists the files to write (default ["safetensors"]): "safetensors"
+    (model.safetensors), "bin" (pytorch_model.bin, torch.save of the state dict in the zip format; with
+    a["bin_layout"] == "packed", of the same tensors as strided views of one storage) and "legacy_bin"
+    (pytorch_model.bin in the pre-1.6 format)."""
     torch.manual_seed(a.get("seed", 0))
     c = dict(a["config"])
     c["num_labels"] = len(c["id2label"])
@@ -280,6 +298,19 @@ def hf_checkpoint(t, a):
     os.makedirs(a["dir"], exist_ok=True)
     with open(os.path.join(a["dir"], "config.json"), "w") as f:
         json.dump(c, f, indent=2)
-    safetensors_np.save(os.path.join(a["dir"], "model.safetensors"), {k: ("F32", v.detach().numpy()) for k, v in model.state_dict().items()})
+    weights = a.get("weights", ["safetensors"])
+    if "safetensors" in weights:
+        safetensors_np.save(os.path.join(a["dir"], "model.safetensors"), {k: ("F32", v.detach().numpy()) for k, v in model.state_dict().items()})
+    if "bin" in weights or "legacy_bin" in weights:
+        sd = model.state_dict()
+        if a.get("bin_layout", "state_dict") == "packed":
+            sd = packed(sd)
+        torch.save(sd, os.path.join(a["dir"], "pytorch_model.bin"), _use_new_zipfile_serialization="legacy_bin" not in weights)
     with torch.no_grad():
         return {"logits": model(t["x"])}
+
+
+@case("torch_load")
+def torch_load(t, a):
+    """torch.load(a["path"]) with PyTorch's own restricted unpickler (weights_only): the state dict's tensors."""
+    return {k: v.contiguous() for k, v in torch.load(a["path"], map_location="cpu", weights_only=True).items()}

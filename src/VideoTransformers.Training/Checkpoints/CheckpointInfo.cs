@@ -13,7 +13,7 @@ public sealed record CheckpointInfo
 {
     /// <summary>The format tag, <see cref="Checkpoint.FormatTag"/>.</summary>
     public string Format { get; init; } = Checkpoint.FormatTag;
-    /// <summary>"best" or "last".</summary>
+    /// <summary>"best" or "last" (written by the trainer), or "imported" (written by <c>vt import-hf</c>).</summary>
     public required string Kind { get; init; }
     /// <summary>The file name of the tensors (e.g. <c>best.safetensors</c>), next to this file.</summary>
     public required string Tensors { get; init; }

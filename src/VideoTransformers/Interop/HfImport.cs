@@ -11,38 +11,42 @@ using static TorchSharp.torch;
 namespace VideoTransformers.Interop;
 
 /// <summary>
-/// Imports Hugging Face transformers checkpoints (a folder with <c>config.json</c> and <c>model.safetensors</c>) of
-/// <c>VivitForVideoClassification</c> and <c>TimesformerForVideoClassification</c> by mapping HF's parameter names
-/// onto ours (see docs/parameter-names.md), so that the published Kinetics weights can be used from .NET.
+/// Imports Hugging Face transformers checkpoints (a folder with <c>config.json</c> and <c>model.safetensors</c> or
+/// <c>pytorch_model.bin</c>) of <c>VivitForVideoClassification</c> and <c>TimesformerForVideoClassification</c> by
+/// mapping HF's parameter names onto ours (see docs/hf-import.md), so that the published Kinetics weights can be used
+/// from .NET. A <c>pytorch_model.bin</c> is read by <see cref="PyTorchStateDict"/>, which unpickles nothing but a state dict.
 /// </summary>
 public static class HfImport
 {
-    /// <summary>The result of an import: the model, its spec, and the class names from <c>id2label</c>.</summary>
+    /// <summary>The file name of the weights in safetensors format, preferred when both formats are present.</summary>
+    public const string SafeTensorsFile = "model.safetensors";
+    /// <summary>The file name of the weights as a <c>torch.save</c> state dict (zip format).</summary>
+    public const string PyTorchFile = "pytorch_model.bin";
+
+    /// <summary>The result of an import: the model, its spec, the class names from <c>id2label</c>, and the weights file read.</summary>
     /// <param name="Model">The model with the imported weights, in eval mode.</param>
     /// <param name="Spec">Its spec.</param>
     /// <param name="Labels">Class names by index (empty when the config has none).</param>
-    public sealed record Result(VideoClassifier Model, ModelSpec Spec, IReadOnlyList<string> Labels);
+    /// <param name="WeightsPath">The file the weights came from: <c>model.safetensors</c>, or <c>pytorch_model.bin</c> when there is no safetensors file.</param>
+    public sealed record Result(VideoClassifier Model, ModelSpec Spec, IReadOnlyList<string> Labels, string WeightsPath);
 
-    /// <summary>Loads a checkpoint folder; the architecture comes from <c>config.json</c>'s <c>model_type</c>.</summary>
+    /// <summary>
+    /// Loads a checkpoint folder; the architecture comes from <c>config.json</c>'s <c>model_type</c>. The weights are
+    /// read from <c>model.safetensors</c>, or from <c>pytorch_model.bin</c> when the folder has no safetensors file.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="FileNotFoundException">It lacks <c>config.json</c>, or has neither weights file.</exception>
+    /// <exception cref="InvalidDataException">The config or a weights file is damaged or hostile, or a weight is missing or left over.</exception>
+    /// <exception cref="NotSupportedException">The architecture, activation or file format is one this import does not handle.</exception>
     public static Result Load(string folder)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"HF checkpoint folder '{folder}' does not exist.");
         var configPath = Path.Combine(folder, "config.json");
-        var weightsPath = Path.Combine(folder, "model.safetensors");
         if (!File.Exists(configPath)) throw new FileNotFoundException($"HF checkpoint '{folder}' has no config.json.", configPath);
-        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"HF checkpoint '{folder}' has no model.safetensors (PyTorch .bin files are not supported: convert them with safetensors first).", weightsPath);
-        using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
-        var cfg = doc.RootElement;
-        var type = Str(cfg, "model_type", "");
-        var labels = Labels(cfg);
+        var weightsPath = WeightsFile(folder);
+        var (spec, mapping, labels) = ReadConfig(configPath);
         using var scope = NewDisposeScope();
-        var hf = SafeTensors.load(weightsPath);
-        var (spec, mapping) = type switch
-        {
-            "vivit" => ViViTSpec(cfg, labels.Count),
-            "timesformer" => TimeSformerSpec(cfg, labels.Count),
-            _ => throw new NotSupportedException($"HF model_type '{type}' is not supported; expected 'vivit' or 'timesformer'."),
-        };
+        var hf = weightsPath.EndsWith(".safetensors", StringComparison.Ordinal) ? SafeTensors.load(weightsPath) : PyTorchStateDict.Load(weightsPath);
         var model = spec.Build();
         try
         {
@@ -59,7 +63,7 @@ public static class HfImport
             if (unused.Count > 0) throw new InvalidDataException($"HF checkpoint '{weightsPath}' has weights with no counterpart: {string.Join(", ", unused.Take(10))}{(unused.Count > 10 ? ", ..." : "")}");
             model.load_state_dict_checked(ours, strict: true);
             model.eval();
-            return new Result(model, spec, labels);
+            return new Result(model, spec, labels, weightsPath);
         }
         catch
         {
@@ -69,6 +73,43 @@ public static class HfImport
     }
 
     private delegate IEnumerable<(string target, string[] sources)> Mapping(IEnumerable<string> ourKeys);
+
+    private static string WeightsFile(string folder)
+    {
+        foreach (var name in new[] { SafeTensorsFile, PyTorchFile })
+        {
+            var path = Path.Combine(folder, name);
+            if (File.Exists(path)) return path;
+        }
+        var sharded = File.Exists(Path.Combine(folder, SafeTensorsFile + ".index.json")) || File.Exists(Path.Combine(folder, PyTorchFile + ".index.json"));
+        throw new FileNotFoundException(sharded
+            ? $"HF checkpoint '{folder}' is sharded (*.index.json), which is not supported: save it as one {SafeTensorsFile} or {PyTorchFile}."
+            : $"HF checkpoint '{folder}' has neither {SafeTensorsFile} nor {PyTorchFile}.", Path.Combine(folder, SafeTensorsFile));
+    }
+
+    // config.json decides the architecture. Wrong JSON or a value of the wrong kind is reported as the file's fault.
+    private static (ModelSpec Spec, Mapping Mapping, IReadOnlyList<string> Labels) ReadConfig(string configPath)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(configPath));
+            var cfg = doc.RootElement;
+            if (cfg.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"HF config '{configPath}' is not a JSON object.");
+            var type = Str(cfg, "model_type", "");
+            var labels = Labels(cfg, configPath);
+            var (spec, mapping) = type switch
+            {
+                "vivit" => ViViTSpec(cfg, labels.Count),
+                "timesformer" => TimeSformerSpec(cfg, labels.Count),
+                _ => throw new NotSupportedException($"HF model_type '{type}' in '{configPath}' is not supported; expected 'vivit' or 'timesformer'."),
+            };
+            return (spec, mapping, labels);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"HF config '{configPath}' cannot be read: {e.Message}", e);
+        }
+    }
 
     private static (ModelSpec, Mapping) ViViTSpec(JsonElement c, int labelCount)
     {
@@ -171,10 +212,13 @@ public static class HfImport
         _ => throw new NotSupportedException($"HF activation '{act}' is not supported (expected gelu, gelu_fast, gelu_new or gelu_pytorch_tanh)."),
     };
 
-    private static IReadOnlyList<string> Labels(JsonElement c)
+    private static IReadOnlyList<string> Labels(JsonElement c, string configPath)
     {
         if (!c.TryGetProperty("id2label", out var m) || m.ValueKind != JsonValueKind.Object) return Array.Empty<string>();
         var pairs = m.EnumerateObject().Select(p => (index: int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture), label: p.Value.GetString() ?? p.Name)).OrderBy(p => p.index).ToList();
+        // Labels are looked up by class index: a gap or a repeat would shift every name after it.
+        for (var i = 0; i < pairs.Count; i++)
+            if (pairs[i].index != i) throw new InvalidDataException($"HF config '{configPath}': id2label must number its classes 0 to {pairs.Count - 1}, but has {string.Join(", ", pairs.Select(p => p.index))}.");
         return pairs.Select(p => p.label).ToList();
     }
 
