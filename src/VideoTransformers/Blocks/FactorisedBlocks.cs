@@ -123,7 +123,7 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
         var time = ct.reshape(b, n, h, t, HeadDim).permute(0, 3, 2, 1, 4);                          // [B, T, h, S, dh]
         var ctx = cat(new[] { space, time }, 2).permute(0, 1, 3, 2, 4).reshape(b, t, n, AttnDim);   // heads back together
         var y = proj.forward(ctx);
-        if (training && ProjDropout > 0) y = nn.functional.dropout(y, ProjDropout, true);
+        if (training && ProjDropout > 0) y = FastDropout.dropout(y, ProjDropout);
         return scope.MoveToOuter(y);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ClassificationHead : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = x;
         if (fc1 is not null) h = nn.functional.gelu(fc1.forward(norm!.forward(h)));
-        if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);
+        if (training && Dropout > 0) h = FastDropout.dropout(h, Dropout);
         return scope.MoveToOuter(fc.forward(h));
     }
 }

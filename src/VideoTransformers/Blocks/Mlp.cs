@@ -41,9 +41,9 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         ThrowHelper.CheckInput(this, x, nameof(Mlp), $"[..., {Dim}]");
         using var scope = NewDisposeScope();
         var h = Gelu == "tanh" ? nn.functional.gelu(fc1.forward(x), GELU.Approximate.tanh) : nn.functional.gelu(fc1.forward(x));
-        if (training && Dropout > 0) h = nn.functional.dropout(h, Dropout, true);
+        if (training && Dropout > 0) h = FastDropout.dropout(h, Dropout);
         var y = fc2.forward(h);
-        if (training && Dropout > 0) y = nn.functional.dropout(y, Dropout, true);
+        if (training && Dropout > 0) y = FastDropout.dropout(y, Dropout);
         return scope.MoveToOuter(y);
     }
 }

@@ -100,7 +100,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
             LastAttention = attn.detach().reshape(mapShape).DetachFromDisposeScope();
         }
         var y = proj.forward(ctx.transpose(1, 2).reshape(b, n, AttnDim));
-        if (training && ProjDropout > 0) y = nn.functional.dropout(y, ProjDropout, true);
+        if (training && ProjDropout > 0) y = FastDropout.dropout(y, ProjDropout);
         var output = scope.MoveToOuter(y.reshape(s));
         var attention = returnAttention ? scope.MoveToOuter(attn.reshape(mapShape)) : null;
         return (output, attention);
@@ -128,7 +128,7 @@ public static class Attention
         var scores = q.matmul(k.transpose(-2, -1)) * scale;
         if (keyMask is not null) scores = scores.masked_fill(keyMask.logical_not(), double.NegativeInfinity);
         var attn = nn.functional.softmax(scores, -1);
-        var dropped = dropout > 0 ? nn.functional.dropout(attn, dropout, true) : attn;
+        var dropped = dropout > 0 ? FastDropout.dropout(attn, dropout) : attn;
         var ctx = dropped.matmul(v);
         scope.MoveToOuter(ctx, attn);
         return (ctx, attn);

@@ -118,7 +118,7 @@ public sealed class ActionBert : VideoClassifier
         var x = cat(new[] { cls_token.expand(b, 1, Config.Dim), feature_proj.forward(feats) }, 1);
         var pe = pos_embed.Resized(Config.MaxLength + 1).narrow(1, 0, t + 1);
         x = emb_norm.forward(x + pe);
-        if (training && Config.Dropout > 0) x = nn.functional.dropout(x, Config.Dropout, true);
+        if (training && Config.Dropout > 0) x = FastDropout.dropout(x, Config.Dropout);
         Tensor? mask = null;
         if (lengths is not null)
         {

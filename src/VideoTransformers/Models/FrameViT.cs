@@ -71,7 +71,7 @@ public sealed class FrameViT : VideoClassifier
         var tokens = patch_embed.forward(patchify.forward(video));                         // [B, T, N, D]
         var cls = cls_token.expand(b, t, 1, Config.TokenDim);
         var x = pos_embed.forward(cat(new[] { cls, tokens }, 2));                          // [B, T, N+1, D]
-        if (training && Config.Dropout > 0) x = nn.functional.dropout(x, Config.Dropout, true);
+        if (training && Config.Dropout > 0) x = FastDropout.dropout(x, Config.Dropout);
         x = encoder.forward(x);
         var clip = x.select(2, 0).mean(new long[] { 1 });                                                 // mean of per-frame CLS
         return scope.MoveToOuter(head.forward(clip));

@@ -113,5 +113,5 @@ public sealed class TimeSformer : VideoClassifier
         return scope.MoveToOuter(head.forward(pooled));
     }
 
-    private Tensor Dropout(Tensor x) => training && Config.Dropout > 0 ? nn.functional.dropout(x, Config.Dropout, true) : x;
+    private Tensor Dropout(Tensor x) => training && Config.Dropout > 0 ? FastDropout.dropout(x, Config.Dropout) : x;
 }

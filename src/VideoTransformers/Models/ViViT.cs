@@ -159,5 +159,5 @@ public sealed class ViViT : VideoClassifier
         return scope.MoveToOuter(head.forward(pooled));
     }
 
-    private Tensor Dropout(Tensor x) => training && Config.Dropout > 0 ? nn.functional.dropout(x, Config.Dropout, true) : x;
+    private Tensor Dropout(Tensor x) => training && Config.Dropout > 0 ? FastDropout.dropout(x, Config.Dropout) : x;
 }
