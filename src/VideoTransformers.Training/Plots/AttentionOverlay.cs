@@ -132,10 +132,12 @@ public static class AttentionOverlay
 
             var step = (int)((long)f * attentionFrames / frameCount);
             var up = UpsampleBilinear(attention.Slice(step * mapSize, mapSize), attentionHeight, attentionWidth, height, width);
-            var intensities = new double[height, width];
-            for (var y = 0; y < height; y++)
-            for (var x = 0; x < width; x++)
-                intensities[y, x] = up[y * width + x];
+            // ScottPlot 5.1.59 draws nothing for a heat map one cell wide or high, so such a map is doubled that way.
+            int ky = height == 1 ? 2 : 1, kx = width == 1 ? 2 : 1;
+            var intensities = new double[height * ky, width * kx];
+            for (var y = 0; y < height * ky; y++)
+            for (var x = 0; x < width * kx; x++)
+                intensities[y, x] = up[y / ky * width + x / kx];
             var heatmap = plot.Add.Heatmap(intensities);
             heatmap.Rectangle = tile;
             heatmap.Colormap = colormap;
@@ -148,7 +150,7 @@ public static class AttentionOverlay
             label.LabelFontSize = 11;
         }
         var colorBar = plot.Add.ColorBar(first!);
-        colorBar.Label = normalize ? "attention (clip min to max)" : "attention";
+        colorBar.Label = "attention";
         plot.Axes.SetLimits(0, gridWidth, -gridHeight, 0);
 
         float marginLeft = 8, marginTop = title is null ? 8 : 40, marginRight = 110, marginBottom = 8;

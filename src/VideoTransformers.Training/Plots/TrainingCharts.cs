@@ -107,11 +107,15 @@ public static class TrainingCharts
         plot.HideGrid();
 
         // Row 0 of the heat map is drawn at the top, so actual class a sits at y = n - 1 - a and reads top to bottom.
-        var heatmap = plot.Add.Heatmap(shade);
+        // ScottPlot 5.1.59 draws nothing for a heat map one cell wide or high: one class is drawn as 2×2 equal cells.
+        var heatmap = plot.Add.Heatmap(n == 1 ? new[,] { { shade[0, 0], shade[0, 0] }, { shade[0, 0], shade[0, 0] } } : shade);
         heatmap.Rectangle = new CoordinateRect(-0.5, n - 0.5, -0.5, n - 0.5);
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         // ScottPlot's Blues runs dark to white; reversed it is matplotlib's white-to-dark-blue "Blues".
         heatmap.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Blues());
+        // Cells as rectangles rather than a scaled bitmap: crisp vector cells in the SVG, where viewers would blur
+        // an embedded few-pixel image.
+        heatmap.RenderStrategy = new ScottPlot.Plottables.Heatmap.RenderStrategies.Rectangles();
 
         var cell = Math.Clamp(480 / n, 22, 64);
         var countSize = (float)Math.Clamp(cell / 3.2, 8, 14);
@@ -127,20 +131,27 @@ public static class TrainingCharts
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.TickGenerator = new NumericManual(positions, labels);
         plot.Axes.Left.TickGenerator = new NumericManual(positions.Select(y => n - 1 - y).ToArray(), labels);
-        var longest = labels.Max(l => l.Length);
-        var rotate = longest * 7 > cell;
+        var cellPixels = (float)cell;
+        float widest;
+        using (var paint = Paint.NewDisposablePaint())
+            widest = labels.Max(l => plot.Axes.Left.TickLabelStyle.Measure(l, paint).Size.Width);
+        // Column labels wider than their cell are turned 45° so they read downwards from under it, and the bottom axis
+        // grows to hold them, so the "Predicted" label stays clear.
+        var rotate = widest > cellPixels - 4;
+        float bottomAxis = 36;
         if (rotate)
         {
-            plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+            bottomAxis = widest * 0.72f + 40;
+            plot.Axes.Bottom.MinimumSize = bottomAxis;
         }
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
 
         // A fixed data area keeps every cell square and leaves room for the labels, whatever their length.
         var grid = n * cell;
-        float left = 40 + 7 * longest + 10, top = 44;
-        var bottom = 44 + (rotate ? (int)(longest * 5.2) + 10 : 14);
+        float left = widest + 44, top = 44, right = rotate ? Math.Max(24, widest * 0.72f - cellPixels / 2 + 8) : 24;
         plot.Layout.Fixed(new PixelRect(left, left + grid, top + grid, top));
-        return new Figure(plot, (int)left + grid + 24, (int)top + grid + bottom);
+        return new Figure(plot, (int)Math.Ceiling(left + grid + right), (int)Math.Ceiling(top + grid + bottomAxis + 8));
     }
 }
