@@ -112,6 +112,9 @@ public class CliTests
             }
             foreach (var f in new[] { "metrics.csv", "best.safetensors", "best.json", "learning_curves.svg", "confusion_matrix.svg", "attention.png", "classes.json" })
                 File.Exists(Path.Combine(dir, f)).Should().BeTrue($"the run folder should hold {f}");
+            foreach (var f in new[] { "learning_curves.svg", "confusion_matrix.svg" })
+                System.Xml.Linq.XDocument.Load(Path.Combine(dir, f)).Root!.Name.LocalName.Should().Be("svg", f);
+            File.ReadAllBytes(Path.Combine(dir, "attention.png")).Take(8).Should().Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A });
             Directory.GetFiles(dir, "events.out.tfevents.*").Should().NotBeEmpty();
 
             var ckpt = Path.Combine(dir, "best.safetensors");

@@ -12,9 +12,9 @@ internal sealed class TfRecordWriter(Stream stream)
     {
         Span<byte> header = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)data.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], Crc32C.Mask(Crc32C.Compute(header[..8])));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], TfRecordChecksum.Masked(header[..8]));
         Span<byte> footer = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(footer, Crc32C.Mask(Crc32C.Compute(data)));
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, TfRecordChecksum.Masked(data));
         stream.Write(header);
         stream.Write(data);
         stream.Write(footer);

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using Google.Protobuf;
-using VideoTransformers.Training.Logging;
 
 namespace VideoTransformers.Training.Tests.Logging;
 
 /// <summary>
 /// An independent TFRecord + Event decoder for the tests: checks both masked CRCs of every record the way
-/// TensorBoard's reader does, and decodes the protobuf fields with CodedInputStream.
+/// TensorBoard's reader does (with its own bit-by-bit CRC-32C and unmasking, not the writer's), and decodes the
+/// protobuf fields with CodedInputStream.
 /// </summary>
 internal static class TfEventReader
 {
@@ -28,17 +28,36 @@ internal static class TfEventReader
             var lengthBytes = file.AsSpan(pos, 8);
             var length = BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
             var lengthCrc = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(pos + 8, 4));
-            if (Crc32C.Unmask(lengthCrc) != Crc32C.Compute(lengthBytes))
+            if (Unmask(lengthCrc) != BitwiseCrc32C(lengthBytes))
                 throw new InvalidDataException($"length CRC mismatch in the record at {pos}");
             if (length > (ulong)(file.Length - pos - 16)) throw new InvalidDataException($"truncated record data at {pos}");
             var data = file.AsSpan(pos + 12, (int)length);
             var dataCrc = BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(pos + 12 + (int)length, 4));
-            if (Crc32C.Unmask(dataCrc) != Crc32C.Compute(data))
+            if (Unmask(dataCrc) != BitwiseCrc32C(data))
                 throw new InvalidDataException($"data CRC mismatch in the record at {pos}");
             events.Add(DecodeEvent(data.ToArray()));
             pos += 16 + (int)length;
         }
         return events;
+    }
+
+    /// <summary>CRC-32C one bit at a time from the reflected Castagnoli polynomial, as RFC 3720 defines it.</summary>
+    public static uint BitwiseCrc32C(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+        }
+        return ~crc;
+    }
+
+    /// <summary>Undoes TensorFlow's masking (crc_util.unmask: subtract the delta, rotate left by 15).</summary>
+    public static uint Unmask(uint masked)
+    {
+        var rotated = unchecked(masked - 0xA282EAD8u);
+        return (rotated >> 17) | (rotated << 15);
     }
 
     private static TfEvent DecodeEvent(byte[] bytes)

@@ -3,6 +3,7 @@ using FluentAssertions;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Training.Plots;
 using Xunit;
+using static VideoTransformers.Training.Tests.Plots.PlotPixels;
 
 namespace VideoTransformers.Training.Tests.Plots;
 
@@ -41,37 +42,70 @@ public class AttentionOverlayTests
     [Fact]
     public void Peak_gets_the_top_colour_and_the_floor_the_bottom_colour()
     {
-        var frame = new byte[2 * 2];
-        var img = AttentionOverlay.Render(frame, 2, 2, 1, [0f, 0f, 0f, 1f], 2, 2, Colormap.Viridis, alpha: 1f);
-        img.GetPixel(0, 0).Should().Be(((byte)68, (byte)1, (byte)84));    // viridis(0) = #440154
-        img.GetPixel(1, 1).Should().Be(((byte)253, (byte)231, (byte)37)); // viridis(1) = #fde725
+        var viridis = new ScottPlot.Colormaps.Viridis();
+        using var figure = AttentionOverlay.Render(new byte[2 * 2], 2, 2, 1, [0f, 0f, 0f, 1f], 2, 2, viridis, alpha: 1f);
+        using var png = Decode(figure.ToPng());
+        Pixel(figure, png, 0, 0).Should().Be(((byte)0x44, (byte)0x01, (byte)0x54)); // viridis(0) = #440154
+        Pixel(figure, png, 1, 1).Should().Be(Rgb(viridis.GetColor(1)));
+        Pixel(figure, png, 1, 1).Should().Be(((byte)0xFD, (byte)0xE7, (byte)0x24));
     }
 
     [Fact]
     public void Alpha_blends_the_colour_over_the_frame()
     {
         byte[] frame = [200, 100, 0];
-        // A constant map normalises to 0, and jet(0) is dark blue (0, 0, 128).
-        AttentionOverlay.Render(frame, 1, 1, 3, [0.3f], 1, 1, Colormap.Jet, alpha: 0.5f).GetPixel(0, 0)
-            .Should().Be(((byte)100, (byte)50, (byte)64));
-        AttentionOverlay.Render(frame, 1, 1, 3, [0.3f], 1, 1, Colormap.Jet, alpha: 0f).GetPixel(0, 0)
-            .Should().Be(((byte)200, (byte)100, (byte)0));
-        // Without normalisation 1.0 maps to jet(1), dark red (128, 0, 0).
-        AttentionOverlay.Render([10, 10, 10, 255], 1, 1, 4, [1f], 1, 1, Colormap.Jet, alpha: 1f, normalize: false).GetPixel(0, 0)
-            .Should().Be(((byte)128, (byte)0, (byte)0));
+        var jet = new ScottPlot.Colormaps.Jet();
+        // A constant map normalises to 0, and jet(0) is dark blue (0, 0, 127). The colour layer's opacity is stored in
+        // 8 bits (0.5 → 128/255), so the blend may land one level off the exact half.
+        using (var half = AttentionOverlay.Render(frame, 1, 1, 3, [0.3f], 1, 1, jet, alpha: 0.5f))
+        using (var png = Decode(half.ToPng()))
+        {
+            var (r, g, b) = Pixel(half, png, 0, 0);
+            ((int)r).Should().BeInRange(99, 101);
+            ((int)g).Should().BeInRange(49, 51);
+            ((int)b).Should().BeInRange(63, 64);
+        }
+        using (var none = AttentionOverlay.Render(frame, 1, 1, 3, [0.3f], 1, 1, jet, alpha: 0f))
+        using (var png = Decode(none.ToPng()))
+            Pixel(none, png, 0, 0).Should().Be(((byte)200, (byte)100, (byte)0));
+        // Without normalisation 1.0 maps to jet(1), dark red, and an RGBA frame's alpha is ignored.
+        using (var full = AttentionOverlay.Render([10, 10, 10, 0], 1, 1, 4, [1f], 1, 1, jet, alpha: 1f, normalize: false))
+        using (var png = Decode(full.ToPng()))
+            Pixel(full, png, 0, 0).Should().Be(((byte)127, (byte)0, (byte)0));
+        // Values beyond [0, 1] are clamped to the ends of the colour map.
+        using (var over = AttentionOverlay.Render([10, 10, 10], 1, 1, 3, [3f], 1, 1, jet, alpha: 1f, normalize: false))
+        using (var png = Decode(over.ToPng()))
+            Pixel(over, png, 0, 0).Should().Be(((byte)127, (byte)0, (byte)0));
     }
 
     [Fact]
     public void Low_resolution_maps_cover_the_whole_frame_in_order()
     {
         // A 2×2 map over an 8×8 gray frame: the bottom-right patch is hot, so jet red dominates there.
-        var img = AttentionOverlay.Render(new byte[64], 8, 8, 1, [0f, 0.2f, 0.2f, 1f], 2, 2, Colormap.Jet, alpha: 1f);
-        var (r1, _, b1) = img.GetPixel(7, 7);
-        var (r0, _, b0) = img.GetPixel(0, 0);
-        r1.Should().BeGreaterThan(100);
+        using var figure = AttentionOverlay.Render(new byte[64], 8, 8, 1, [0f, 0.2f, 0.2f, 1f], 2, 2, new ScottPlot.Colormaps.Jet(), alpha: 1f);
+        using var png = Decode(figure.ToPng());
+        var (r1, _, b1) = Pixel(figure, png, 7, 7);
+        var (r0, _, b0) = Pixel(figure, png, 0, 0);
+        ((int)r1).Should().BeGreaterThan(100);
         b1.Should().Be(0);
         r0.Should().Be(0);
-        b0.Should().BeGreaterThan(100);
+        ((int)b0).Should().BeGreaterThan(100);
+    }
+
+    [Fact]
+    public void The_overlay_is_brighter_where_attention_is_higher()
+    {
+        // A mid-gray frame under a 4×4 map rising from the top-left corner to the bottom-right one, in inferno,
+        // whose brightness rises with the value.
+        var frame = Enumerable.Repeat((byte)128, 16 * 16).ToArray();
+        var map = Enumerable.Range(0, 16).Select(i => (float)(i / 4 + i % 4)).ToArray();
+        using var figure = AttentionOverlay.Render(frame, 16, 16, 1, map, 4, 4, new ScottPlot.Colormaps.Inferno(), alpha: 0.6f);
+        using var png = Decode(figure.ToPng());
+        var diagonal = new[] { 0, 4, 8, 12, 15 }.Select(i => Luma(Pixel(figure, png, i, i))).ToList();
+        diagonal.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        (diagonal[^1] - diagonal[0]).Should().BeGreaterThan(80);
+        // Along an anti-diagonal the map is constant, and so is the colour.
+        Pixel(figure, png, 15, 0).Should().Be(Pixel(figure, png, 0, 15));
     }
 
     [Fact]
@@ -80,39 +114,75 @@ public class AttentionOverlayTests
         // 4 frames of 2×3 gray, 2 attention steps: frames 0-1 use step 0 (all 0), frames 2-3 step 1 (all 1).
         var frames = new byte[4 * 2 * 3];
         float[] attention = [0, 0, 0, 0, 1, 1, 1, 1];
-        var grid = AttentionOverlay.RenderClip(frames, 4, 2, 3, 1, attention, 2, 2, 2, columns: 2, colormap: Colormap.Gray, alpha: 1f);
-        // 2 columns × 2 rows of 3×2 tiles with 2-pixel padding.
-        grid.Width.Should().Be(2 * 3 + 3 * 2);
-        grid.Height.Should().Be(2 * 2 + 3 * 2);
-        grid.GetPixel(2, 2).Should().Be(((byte)0, (byte)0, (byte)0));       // frame 0
-        grid.GetPixel(2 + 3 + 2, 2).Should().Be(((byte)0, (byte)0, (byte)0)); // frame 1
-        grid.GetPixel(2, 2 + 2 + 2).Should().Be(((byte)255, (byte)255, (byte)255)); // frame 2
-        grid.GetPixel(0, 0).Should().Be(((byte)255, (byte)255, (byte)255)); // padding
+        using var figure = AttentionOverlay.RenderClip(frames, 4, 2, 3, 1, attention, 2, 2, 2, columns: 2,
+            colormap: new ScottPlot.Colormaps.Grayscale(), alpha: 1f, title: "clip");
+        using var png = Decode(figure.ToPng());
+        (png.Width, png.Height).Should().Be((figure.Width, figure.Height));
+
+        // 2 columns × 2 rows, frame order left to right then top to bottom.
+        var t = figure.Tiles;
+        t.Should().HaveCount(4);
+        t.Should().OnlyContain(r => r.Width == 3 && r.Height == 2);
+        t[1].Left.Should().BeGreaterThan(t[0].Right);
+        t[1].Top.Should().Be(t[0].Top);
+        t[2].Left.Should().Be(t[0].Left);
+        t[2].Top.Should().BeLessThan(t[0].Bottom);
+        t[3].Left.Should().Be(t[1].Left);
+        t[3].Top.Should().Be(t[2].Top);
+
+        byte[] black = [0, 0, 0], white = [255, 255, 255];
+        for (var f = 0; f < 4; f++)
+        for (var y = 0; y < 2; y++)
+        for (var x = 0; x < 3; x++)
+        {
+            var (r, g, b) = At(png, figure.Plot.GetPixel(figure.FramePixel(f, x, y)));
+            new[] { r, g, b }.Should().Equal(f < 2 ? black : white, $"frame {f} pixel ({x}, {y})");
+        }
+        // The gap between frames 0 and 1 is background, not map.
+        var gap = figure.Plot.GetPixel(new ScottPlot.Coordinates((t[0].Right + t[1].Left) / 2, t[0].Top - 1));
+        Luma(At(png, gap)).Should().BeGreaterThan(250);
+        // Titled, labelled tiles with a colour bar: text and colours beyond the frames themselves.
+        DarkPixels(png, 0, 36).Should().BeGreaterThan(20);
+        DistinctColours(png).Should().BeGreaterThan(20);
+        figure.Plot.Axes.Title.Label.Text.Should().Be("clip");
+        figure.Plot.GetPlottables<ScottPlot.Plottables.Text>().Select(l => l.LabelText).Should().Equal("frame 0", "frame 1", "frame 2", "frame 3");
     }
 
     [Fact]
-    public void Grid_centres_tiles_of_different_sizes()
+    public void Small_frames_are_enlarged_by_a_whole_factor_and_keep_their_pixels()
     {
-        var big = new RgbImage(4, 4);
-        var small = new RgbImage(2, 2);
-        small.SetPixel(0, 0, 9, 8, 7);
-        var grid = AttentionOverlay.Grid([big, small, big], columns: 2, padding: 1, background: 200);
-        grid.Width.Should().Be(2 * 4 + 3);
-        grid.Height.Should().Be(2 * 4 + 3);
-        // The small tile sits in cell (1, 0), which starts at x = 1 + 4 + 1 = 6, offset by (4 - 2) / 2 = 1.
-        grid.GetPixel(7, 2).Should().Be(((byte)9, (byte)8, (byte)7));
-        grid.GetPixel(6, 1).Should().Be(((byte)200, (byte)200, (byte)200));
-        grid.GetPixel(1, 1).Should().Be(((byte)0, (byte)0, (byte)0));
+        // A 28×28 RGB frame (MedMNIST size) with a distinct colour per pixel, under a fully transparent map.
+        var frame = new byte[28 * 28 * 3];
+        for (var i = 0; i < 28 * 28; i++) (frame[i * 3], frame[i * 3 + 1], frame[i * 3 + 2]) = ((byte)(i % 28 * 9), (byte)(i / 28 * 9), 77);
+        using var figure = AttentionOverlay.Render(frame, 28, 28, 3, new float[49], 7, 7, alpha: 0f);
+        using var png = Decode(figure.ToPng());
+        var topLeft = figure.Plot.GetPixel(new ScottPlot.Coordinates(figure.Tiles[0].Left, figure.Tiles[0].Top));
+        var bottomRight = figure.Plot.GetPixel(new ScottPlot.Coordinates(figure.Tiles[0].Right, figure.Tiles[0].Bottom));
+        var side = bottomRight.X - topLeft.X;
+        side.Should().Be(bottomRight.Y - topLeft.Y);
+        (side % 28).Should().Be(0);
+        side.Should().BeGreaterThanOrEqualTo(96);
+        foreach (var (x, y) in new[] { (0, 0), (27, 0), (0, 27), (13, 14), (27, 27) })
+            Pixel(figure, png, x, y).Should().Be(((byte)(x * 9), (byte)(y * 9), (byte)77));
     }
 
     [Fact]
     public void Rendered_overlays_save_as_decodable_png()
     {
-        var frame = Enumerable.Range(0, 16 * 16).Select(i => (byte)i).ToArray();
-        var img = AttentionOverlay.Render(frame, 16, 16, 1, [0f, 1f, 2f, 3f], 2, 2);
-        var decoded = PngTestDecoder.Decode(img.ToPng());
-        (decoded.Width, decoded.Height).Should().Be((16, 16));
-        decoded.Pixels.Should().Equal(img.Pixels);
+        var path = Path.Combine(Path.GetTempPath(), $"vt-attention-{Guid.NewGuid():N}", "attention.png");
+        try
+        {
+            var frame = Enumerable.Range(0, 16 * 16).Select(i => (byte)i).ToArray();
+            using var figure = AttentionOverlay.Render(frame, 16, 16, 1, [0f, 1f, 2f, 3f], 2, 2);
+            figure.SavePng(path);
+            using var png = Decode(File.ReadAllBytes(path));
+            (png.Width, png.Height).Should().Be((figure.Width, figure.Height));
+            DistinctColours(png).Should().BeGreaterThan(50);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
     }
 
     [Fact]
@@ -128,5 +198,13 @@ public class AttentionOverlayTests
         channels.Should().Throw<ArgumentOutOfRangeException>();
         var alpha = () => AttentionOverlay.Render(new byte[4], 2, 2, 1, [1f], 1, 1, alpha: 1.5f);
         alpha.Should().Throw<ArgumentOutOfRangeException>();
+        var clip = () => AttentionOverlay.RenderClip(new byte[12], 3, 2, 2, 1, [1f, 1f, 1f, 1f], 4, 1, 1);
+        clip.Should().Throw<ArgumentOutOfRangeException>();
+        using var figure = AttentionOverlay.Render(new byte[4], 2, 2, 1, [1f], 1, 1);
+        var outside = () => figure.FramePixel(0, 2, 0);
+        outside.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*outside the 2×2 frame*");
     }
+
+    private static (byte R, byte G, byte B) Pixel(AttentionFigure figure, SkiaSharp.SKBitmap png, int x, int y) =>
+        At(png, figure.Plot.GetPixel(figure.FramePixel(0, x, y)));
 }
