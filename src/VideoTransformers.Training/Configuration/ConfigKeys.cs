@@ -43,7 +43,7 @@ internal static class ConfigKeys
             keys.Add(new ConfigKey(name, false, null, (rc, v) => rc with { Training = apply(rc.Training, v) }, rc => write(rc.Training)));
 
         // ---- model: seed 000's keys first, in its order ----
-        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelZoo.Families) }, m => m.ModelName);
+        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelZoo.Families, ModelZoo.FamilyAliases) }, m => m.ModelName);
         M("patch_size", ViTs, (m, v) => m with { PatchSize = v.Long(1) }, m => Num(m.PatchSize));
         M("token_dim", Transformers, (m, v) => m with { TokenDim = v.Long(1) }, m => Num(m.TokenDim));
         M("attn_dim", ["frame-vit"], (m, v) => m with { AttnDim = v.Long(1) }, m => Num(m.AttnDim));
@@ -74,32 +74,35 @@ internal static class ConfigKeys
         M("hidden_size", Rnns, (m, v) => m with { HiddenSize = v.Long(1) }, m => Num(m.HiddenSize));
         M("num_lstm_layers", Rnns, (m, v) => m with { NumLstmLayers = v.Long(1) }, m => Num(m.NumLstmLayers));
 
-        // ---- training ---- (ranges and cross-key rules live in TrainingConfig.Problems)
-        T("num_epochs", (t, v) => t with { Epochs = v.Int(1) }, t => Num(t.Epochs));
-        T("batch_size", (t, v) => t with { BatchSize = v.Int(1) }, t => Num(t.BatchSize));
+        // ---- training ----
+        // The readers only parse (a number, a whole number within int, a name): every range and cross-key rule lives
+        // in TrainingConfig.Problems, which the loader runs on the result, so a value is judged by one rule wherever
+        // the configuration comes from.
+        T("num_epochs", (t, v) => t with { Epochs = v.Int() }, t => Num(t.Epochs));
+        T("batch_size", (t, v) => t with { BatchSize = v.Int() }, t => Num(t.BatchSize));
         T("optimizer", (t, v) => t with { Optimizer = v.Enum<OptimizerKind>() }, t => ConfigNames.Of(t.Optimizer));
-        T("lr", (t, v) => t with { LearningRate = v.Double(0) }, t => Num(t.LearningRate));
-        T("weight_decay", (t, v) => t with { WeightDecay = v.Double(0) }, t => Num(t.WeightDecay));
+        T("lr", (t, v) => t with { LearningRate = v.Double() }, t => Num(t.LearningRate));
+        T("weight_decay", (t, v) => t with { WeightDecay = v.Double() }, t => Num(t.WeightDecay));
         T("betas", (t, v) =>
         {
-            var b = v.List(2).Select(x => x.Double(0, 1, maxExclusive: true)).ToArray();
+            var b = v.List(2).Select(x => x.Double()).ToArray();
             return t with { Beta1 = b[0], Beta2 = b[1] };
         }, t => $"[{Num(t.Beta1)}, {Num(t.Beta2)}]");
-        T("eps", (t, v) => t with { Eps = v.Double(0) }, t => Num(t.Eps));
-        T("momentum", (t, v) => t with { Momentum = v.Double(0, 1, maxExclusive: true) }, t => Num(t.Momentum));
+        T("eps", (t, v) => t with { Eps = v.Double() }, t => Num(t.Eps));
+        T("momentum", (t, v) => t with { Momentum = v.Double() }, t => Num(t.Momentum));
         T("nesterov", (t, v) => t with { Nesterov = v.Bool() }, t => t.Nesterov ? "true" : "false");
         T("schedule", (t, v) => t with { Schedule = v.Enum<ScheduleKind>() }, t => ConfigNames.Of(t.Schedule));
-        T("step_size", (t, v) => t with { StepSize = v.Int(1) }, t => Num(t.StepSize));
-        T("gamma", (t, v) => t with { Gamma = v.Double(0, minExclusive: true) }, t => Num(t.Gamma));
-        T("warmup_epochs", (t, v) => t with { WarmupEpochs = v.Double(0) }, t => Num(t.WarmupEpochs));
-        T("warmup_steps", (t, v) => t with { WarmupSteps = v.IsNull ? null : v.Int(0) }, t => Num(t.WarmupSteps));
-        T("min_lr", (t, v) => t with { MinLr = v.Double(0) }, t => Num(t.MinLr));
-        T("warmup_start_factor", (t, v) => t with { WarmupStartFactor = v.Double(0, 1) }, t => Num(t.WarmupStartFactor));
-        T("label_smoothing", (t, v) => t with { LabelSmoothing = v.Double(0, 1, maxExclusive: true) }, t => Num(t.LabelSmoothing));
-        T("grad_clip_norm", (t, v) => t with { GradClipNorm = v.IsNull ? null : v.Double(0, minExclusive: true) }, t => Num(t.GradClipNorm));
-        T("ema_decay", (t, v) => t with { EmaDecay = v.IsNull ? null : v.Double(0, 1, minExclusive: true, maxExclusive: true) }, t => Num(t.EmaDecay));
-        T("early_stopping_patience", (t, v) => t with { EarlyStoppingPatience = v.IsNull ? null : v.Int(1) }, t => Num(t.EarlyStoppingPatience));
-        T("early_stopping_min_delta", (t, v) => t with { EarlyStoppingMinDelta = v.Double(0) }, t => Num(t.EarlyStoppingMinDelta));
+        T("step_size", (t, v) => t with { StepSize = v.Int() }, t => Num(t.StepSize));
+        T("gamma", (t, v) => t with { Gamma = v.Double() }, t => Num(t.Gamma));
+        T("warmup_epochs", (t, v) => t with { WarmupEpochs = v.Double() }, t => Num(t.WarmupEpochs));
+        T("warmup_steps", (t, v) => t with { WarmupSteps = v.IsNull ? null : v.Int() }, t => Num(t.WarmupSteps));
+        T("min_lr", (t, v) => t with { MinLr = v.Double() }, t => Num(t.MinLr));
+        T("warmup_start_factor", (t, v) => t with { WarmupStartFactor = v.Double() }, t => Num(t.WarmupStartFactor));
+        T("label_smoothing", (t, v) => t with { LabelSmoothing = v.Double() }, t => Num(t.LabelSmoothing));
+        T("grad_clip_norm", (t, v) => t with { GradClipNorm = v.IsNull ? null : v.Double() }, t => Num(t.GradClipNorm));
+        T("ema_decay", (t, v) => t with { EmaDecay = v.IsNull ? null : v.Double() }, t => Num(t.EmaDecay));
+        T("early_stopping_patience", (t, v) => t with { EarlyStoppingPatience = v.IsNull ? null : v.Int() }, t => Num(t.EarlyStoppingPatience));
+        T("early_stopping_min_delta", (t, v) => t with { EarlyStoppingMinDelta = v.Double() }, t => Num(t.EarlyStoppingMinDelta));
         T("monitor", (t, v) => t with { Monitor = v.Enum<MonitorMetric>() }, t => ConfigNames.Of(t.Monitor));
         T("monitor_mode", (t, v) => t with { MonitorMode = v.IsNull || v.Text == "auto" ? null : v.Enum<MetricMode>() },
             t => t.MonitorMode is { } m ? ConfigNames.Of(m) : "auto");
@@ -107,7 +110,7 @@ internal static class ConfigKeys
             t => t.CheckpointMetric is { } m ? ConfigNames.Of(m) : null);
         T("seed", (t, v) => t with { Seed = v.Long() }, t => Num(t.Seed));
         T("data_seed", (t, v) => t with { DataSeed = v.Int() }, t => Num(t.DataSeed));
-        T("threads", (t, v) => t with { Threads = v.IsNull ? null : v.Int(1) }, t => Num(t.Threads));
+        T("threads", (t, v) => t with { Threads = v.IsNull ? null : v.Int() }, t => Num(t.Threads));
         return keys;
     }
 

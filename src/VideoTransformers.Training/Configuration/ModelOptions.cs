@@ -12,7 +12,10 @@ namespace VideoTransformers.Training.Configuration;
 /// </summary>
 public sealed record ModelOptions
 {
-    /// <summary>Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm.</summary>
+    /// <summary>
+    /// Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm. The loader
+    /// stores the family's own name for an older spelling (<c>ViT</c>, see <see cref="ModelZoo.FamilyAliases"/>).
+    /// </summary>
     public string? ModelName { get; init; }
     /// <summary>A <see cref="ModelZoo.Presets"/> name to start from (<c>model_preset</c>).</summary>
     public string? Preset { get; init; }
@@ -79,9 +82,9 @@ public sealed record ModelOptions
     public ModelSpec ToModelSpec(long? frames = null, long? channels = null, long? height = null, long? width = null,
         long? classes = null, long? featureDim = null)
     {
-        var model = ModelName ?? throw new ArgumentException("model_name is not set.");
-        if (!ModelZoo.Families.Contains(model))
-            throw new ArgumentException($"Unknown model_name '{model}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
+        var name = ModelName ?? throw new ArgumentException("model_name is not set.");
+        var model = ModelZoo.ResolveFamily(name)
+            ?? throw new ArgumentException($"Unknown model_name '{name}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
         long Need(long? value, string what) => value ?? throw new ArgumentException($"{model} needs {what}, which neither the configuration nor the dataset gives.");
         var t = Need(Frames ?? frames, "the clip length (max_frames)");
         var k = Need(NumClasses ?? classes, "num_classes");
