@@ -58,7 +58,7 @@ public static partial class TrainCommand
             {
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
-            },
+            }.WithClipGeometry(run.Model),
             a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a));
         var result = Train(request, out var results, out var isMain);
@@ -239,6 +239,7 @@ public static partial class TrainCommand
         Threads.Set(r.Threads);
         manual_seed(r.Training.Seed);
         using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
+        CheckClipGeometry(r.Run.Model, data);
         var s = data.SampleShape;
         var spec = r.Spec is not null ? r.Spec
             : r.Run.Model.ModelName is not null
@@ -291,6 +292,23 @@ public static partial class TrainCommand
         if (group is not null) results["world_size"] = group.WorldSize;
         if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), Json.Serialize(results));
         return result;
+    }
+
+    /// <summary>
+    /// Throws a usage error naming both shapes when <paramref name="data"/> does not give the clips <paramref name="model"/>
+    /// asks for: a dataset of fixed shape (MedMNIST volumes) or colour (gray KTH with <c>channels: 3</c>) cannot follow
+    /// the configuration, and a model built for other clips would fail only at its first batch.
+    /// </summary>
+    public static void CheckClipGeometry(ModelOptions model, DataBundle data)
+    {
+        var shape = data.SampleShape;
+        if (shape.Length != 4) return;
+        var wanted = new[] { model.Frames, model.Channels, model.ImageHeight, model.ImageWidth };
+        var names = new[] { "frames (max_frames / slicing_step)", "channels", "image_height", "image_width" };
+        var wrong = Enumerable.Range(0, 4).Where(i => wanted[i] is { } w && w != shape[i]).Select(i => $"{names[i]} {wanted[i]}, the data {shape[i]}").ToList();
+        if (wrong.Count > 0)
+            throw new UsageException($"The configuration asks for clips the {data.Name} data does not give: {string.Join("; ", wrong)} " +
+                                     $"(its clips are [{string.Join(", ", shape)}] as [frames, channels, height, width]).");
     }
 
     private static ModelSpec WithDropPath(ModelSpec spec, double p) => spec.Model switch

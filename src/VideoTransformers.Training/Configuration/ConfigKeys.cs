@@ -25,6 +25,15 @@ internal static class ConfigKeys
         "factorised-dot-product", "factorized-dot-product", "divided", "divided_space_time", "joint_space_time", "space-only", "space_only",
     ];
 
+    /// <summary>
+    /// The longest clip window (<c>max_frames</c>, <c>slicing_step</c>) a file may ask for: far above real clips (KTH's
+    /// are 80 frames), low enough that a sampler's frame arithmetic stays in <see cref="int"/>.
+    /// </summary>
+    public const long MaxClipFrames = 100_000;
+
+    /// <summary>The largest frame side a file may ask for: far above real inputs (64 to 518), so that frame buffers stay sane.</summary>
+    public const long MaxImageSide = 4096;
+
     public static IReadOnlyList<ConfigKey> All { get; } = Build();
 
     public static IReadOnlyDictionary<string, ConfigKey> ByName { get; } = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
@@ -51,14 +60,14 @@ internal static class ConfigKeys
         M("mlp_size", Transformers, (m, v) => m with { MlpSize = v.Long(1) }, m => Num(m.MlpSize));
         M("num_tf_layers", Transformers, (m, v) => m with { NumTfLayers = v.Int(1) }, m => Num(m.NumTfLayers));
         M("num_classes", null, (m, v) => m with { NumClasses = v.Long(2) }, m => Num(m.NumClasses));
-        M("max_frames", null, (m, v) => m with { MaxFrames = v.Long(1) }, m => Num(m.MaxFrames));
-        M("slicing_step", null, (m, v) => m with { SlicingStep = v.Long(1) }, m => Num(m.SlicingStep));
+        M("max_frames", null, (m, v) => m with { MaxFrames = v.Long(1, MaxClipFrames) }, m => Num(m.MaxFrames));
+        M("slicing_step", null, (m, v) => m with { SlicingStep = v.Long(1, MaxClipFrames) }, m => Num(m.SlicingStep));
         // ---- model: the other families ----
         M("model_preset", null, (m, v) => m with { Preset = v.Choice(ModelZoo.Presets.Keys) }, m => m.Preset);
         M("variant", ["vivit", "timesformer"], (m, v) => m with { Variant = v.Choice(VariantNames) }, m => m.Variant);
-        M("image_size", VideoModels, (m, v) => { var s = v.Long(1); return m with { ImageHeight = s, ImageWidth = s }; }, _ => null);
-        M("image_height", VideoModels, (m, v) => m with { ImageHeight = v.Long(1) }, m => Num(m.ImageHeight));
-        M("image_width", VideoModels, (m, v) => m with { ImageWidth = v.Long(1) }, m => Num(m.ImageWidth));
+        M("image_size", VideoModels, (m, v) => { var s = v.Long(1, MaxImageSide); return m with { ImageHeight = s, ImageWidth = s }; }, _ => null);
+        M("image_height", VideoModels, (m, v) => m with { ImageHeight = v.Long(1, MaxImageSide) }, m => Num(m.ImageHeight));
+        M("image_width", VideoModels, (m, v) => m with { ImageWidth = v.Long(1, MaxImageSide) }, m => Num(m.ImageWidth));
         M("channels", VideoModels, (m, v) => m with { Channels = v.Long(1) }, m => Num(m.Channels));
         M("tubelet_size", ["vivit"], (m, v) => m with { TubeletSize = v.List(3).Select(x => x.Long(1)).ToArray() },
             m => m.TubeletSize is { } t ? "[" + string.Join(", ", t.Select(x => Num(x))) + "]" : null);

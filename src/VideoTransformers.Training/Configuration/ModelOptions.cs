@@ -1,4 +1,5 @@
 using VideoTransformers.Blocks;
+using VideoTransformers.Data.Datasets;
 using VideoTransformers.Models;
 using VideoTransformers.Zoo;
 
@@ -70,9 +71,16 @@ public sealed record ModelOptions
 
     /// <summary>
     /// Frames per clip: <c>ceil(max_frames / slicing_step)</c>, the length of seed 000's
-    /// <c>frames[0:max_frames:slicing_step]</c>; null without <see cref="MaxFrames"/>.
+    /// <c>frames[0:max_frames:slicing_step]</c>, computed by <see cref="FrameSlicing.Length(long, long)"/> as the
+    /// samplers compute it; null without <see cref="MaxFrames"/>.
     /// </summary>
-    public long? Frames => MaxFrames is { } m ? (m + (SlicingStep ?? 1) - 1) / (SlicingStep ?? 1) : null;
+    public long? Frames => MaxFrames is { } m ? FrameSlicing.Length(m, EffectiveSlicingStep!.Value) : null;
+
+    /// <summary>
+    /// The stride a sampler applies: <see cref="SlicingStep"/>, or 1 (every frame) when only <see cref="MaxFrames"/> is
+    /// given, as in seed 000's slice; null when neither is given (the data source keeps its own window and stride).
+    /// </summary>
+    public long? EffectiveSlicingStep => SlicingStep ?? (MaxFrames is null ? null : 1);
 
     /// <summary>
     /// Builds the model spec. Values from the file win; the arguments (the dataset's clip shape and class count)

@@ -121,6 +121,9 @@ public class ConfigTests
     [InlineData("lr: abc", "lr", "abc", "must be a finite number")]
     [InlineData("lr: -0.1", "lr", "-0.1", "must be a finite number >= 0")]
     [InlineData("step_size: 0", "step_size", "0", "must be at least 1")]
+    // Clip geometry reaches the samplers' int arithmetic and frame buffers: bounded far above real values.
+    [InlineData("max_frames: 1000000", "max_frames", "1000000", "must be in [1, 100000]")]
+    [InlineData("image_size: 5000", "image_size", "5000", "must be in [1, 4096]")]
     [InlineData("betas: [0.9, 1.5]", "betas", "[0.9, 1.5]", "both must be in [0, 1)")]
     [InlineData("batch_size: 0", "batch_size", "0", "must be at least 1")]
     [InlineData("batch_size: 3.5", "batch_size", "3.5", "must be a whole number")]
