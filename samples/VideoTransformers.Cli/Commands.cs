@@ -4,6 +4,7 @@ using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Models;
 using VideoTransformers.Training.Checkpoints;
+using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Metrics;
 using static TorchSharp.torch;
@@ -94,11 +95,14 @@ public static partial class Commands
         using var loggerFactory = Logging.Create(true);
         // The synthetic set is generated from the run's data seed: evaluate on the splits the checkpoint was trained with.
         var dataSeed = info.Training?.DataSeed ?? 0;
+        // The run's config.yaml says how its clips were cut (window, stride, size); without one, the dataset's defaults.
+        var runConfig = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "config.yaml");
+        var geometry = File.Exists(runConfig) ? ConfigLoader.Load(runConfig).Model : new ModelOptions();
         using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
         {
             BatchSize = a.Int("batch-size", 16, 1), Augment = false, Seed = dataSeed, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             ViewClips = clips, ViewWide = crops == 3,
-        }, loggerFactory.CreateLogger("vt.eval"));
+        }.WithClipGeometry(geometry), loggerFactory.CreateLogger("vt.eval"));
         var onValidation = subset == "val";
         var source = onValidation ? data.Validation : data.Test;
         var raw = onValidation ? data.ValidationDataset : data.TestDataset;

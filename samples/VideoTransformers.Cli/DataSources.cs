@@ -3,6 +3,7 @@ using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Data.Video;
+using VideoTransformers.Training.Configuration;
 
 namespace VideoTransformers.Cli;
 
@@ -32,6 +33,31 @@ public sealed record DataOptions
     public int ViewClips { get; init; } = 1;
     /// <summary>For multi-view evaluation with three crops: test frames keep a 4:3 aspect, wider than the model input.</summary>
     public bool ViewWide { get; init; }
+    /// <summary>Source frames a clip is cut from (<c>max_frames</c>); null keeps the dataset's window.</summary>
+    public int? ClipWindow { get; init; }
+    /// <summary>Keep every n-th frame of the window (<c>slicing_step</c>); null keeps the dataset's stride.</summary>
+    public int? ClipStride { get; init; }
+    /// <summary>Frame height (<c>image_height</c>); null keeps the dataset's.</summary>
+    public int? FrameHeight { get; init; }
+    /// <summary>Frame width (<c>image_width</c>); null keeps the dataset's.</summary>
+    public int? FrameWidth { get; init; }
+    /// <summary>The folder of decoded-frame caches; null for <see cref="DataSources.CacheRoot"/>.</summary>
+    public string? CacheRoot { get; init; }
+
+    /// <summary>
+    /// These options with the clip geometry <paramref name="model"/> asks for: its window (<c>max_frames</c>), stride
+    /// (<see cref="ModelOptions.EffectiveSlicingStep"/>) and frame size, so the samplers cut the clips the configured
+    /// model expects (both lengths come from <see cref="FrameSlicing.Length(long, long)"/>). What it leaves out stays
+    /// the dataset's default.
+    /// </summary>
+    public DataOptions WithClipGeometry(ModelOptions model) => this with
+    {
+        // The loader caps these keys far inside int; a ModelOptions built in code with larger ones fails here, not later.
+        ClipWindow = checked((int?)model.MaxFrames),
+        ClipStride = checked((int?)model.EffectiveSlicingStep),
+        FrameHeight = checked((int?)model.ImageHeight),
+        FrameWidth = checked((int?)model.ImageWidth),
+    };
 }
 
 /// <summary>A dataset's train/validation/test batch sources and the facts a model needs.</summary>
@@ -93,10 +119,24 @@ public static class DataSources
         train ? new DataLoaderOptions(o.BatchSize, Shuffle: true, DropLast: false, Seed: o.Seed, Workers: o.Workers)
               : DataLoaderOptions.Evaluation(o.BatchSize, o.Workers);
 
-    /// <summary>The synthetic motion set (generated in code; no download).</summary>
+    /// <summary>
+    /// The synthetic motion set (generated in code; no download). Without <paramref name="options"/> its clips have the
+    /// length and (square) size <paramref name="o"/> asks for, else its defaults.
+    /// </summary>
     public static DataBundle Synthetic(DataOptions o, SyntheticMotionOptions? options = null)
     {
-        var set = new SyntheticMotion(options ?? new SyntheticMotionOptions(SamplesPerClass: o.SyntheticSamplesPerClass, Seed: o.Seed));
+        if (options is null)
+        {
+            var defaults = new SyntheticMotionOptions();
+            options = defaults with
+            {
+                SamplesPerClass = o.SyntheticSamplesPerClass, Seed = o.Seed,
+                // Generated frames have no source window: the window and stride only say how many there are.
+                Frames = o.ClipWindow is { } window ? FrameSlicing.Length(window, o.ClipStride ?? 1) : defaults.Frames,
+                Size = o.FrameHeight ?? o.FrameWidth ?? defaults.Size,
+            };
+        }
+        var set = new SyntheticMotion(options);
         var test = set.Split(DatasetSplit.Test);
         var validation = set.Split(DatasetSplit.Validation);
         var b = new DataBundle
@@ -123,8 +163,13 @@ public static class DataSources
         var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
         if (o.KthSubsequences && sequences is null)
             throw new UsageException($"--subsequences needs {seqPath} (KTH's 00sequences.txt).");
-        var sampling = new KthSamplingOptions(UseSubsequences: o.KthSubsequences);
-        var cacheDir = Path.Combine(CacheRoot, "kth");
+        var defaults = new KthSamplingOptions();
+        var sampling = new KthSamplingOptions(ClipLength: o.ClipWindow ?? defaults.ClipLength, Step: o.ClipStride ?? defaults.Step,
+            Width: o.FrameWidth ?? defaults.Width, Height: o.FrameHeight ?? defaults.Height, UseSubsequences: o.KthSubsequences);
+        // One folder per frame size: a cache is rewritten whenever its size changes, and runs (or the wider multi-view
+        // test set) at another size must not rewrite the one in use.
+        string CacheDir(KthSamplingOptions s) => Path.Combine(o.CacheRoot ?? CacheRoot, "kth", $"{s.Width}x{s.Height}");
+        var cacheDir = CacheDir(sampling);
         var cache = Preprocessing.BuildKthFrameCache(layout.Clips, sampling, cacheDir);
         var split = ParseKthSplit(o.KthSplit);
         KthDataset Part(DatasetSplit p) => KthDataset.Create(layout, split, p, sampling, sequences, cache);
@@ -132,11 +177,12 @@ public static class DataSources
         if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Use --split custom:TRAIN/VAL/TEST.");
         var val = Part(DatasetSplit.Validation);
         var test = Part(DatasetSplit.Test);
+        FrameCache? viewCache = null;
         if (o.ViewClips > 1 || o.ViewWide)
         {
             // Longer and wider test clips, so that N temporal windows and three crops are really different views.
             var viewSampling = sampling with { ClipLength = sampling.ClipLength * o.ViewClips, Width = o.ViewWide ? sampling.Height * 4 / 3 : sampling.Width };
-            var viewCache = Preprocessing.BuildKthFrameCache(layout.Clips, viewSampling, cacheDir);
+            viewCache = Preprocessing.BuildKthFrameCache(layout.Clips, viewSampling, CacheDir(viewSampling));
             test = KthDataset.Create(layout, split, DatasetSplit.Test, viewSampling, sequences, viewCache);
         }
         logger.LogInformation("KTH {Split}: {Train} train, {Val} validation, {Test} test clips", split.Name, train.Count, val.Count, test.Count);
@@ -151,6 +197,7 @@ public static class DataSources
         };
         foreach (var s in new[] { b.Train, b.Validation, b.Test }) if (s is IDisposable d) b.Own(d);
         b.Own(cache);
+        if (viewCache is not null) b.Own(viewCache);
         return b;
     }
 
@@ -174,7 +221,11 @@ public static class DataSources
         var videos = Directory.Exists(Path.Combine(root, "UCF-101")) ? Path.Combine(root, "UCF-101") : root;
         var lists = Path.Combine(root, "ucfTrainTestlist");
         var layout = Ucf101Layout.Load(videos, lists, skipMissingVideos: true, logger);
-        var clip = new Ucf101ClipOptions(FramesPerClip: 8, StepBetweenClips: 8, FrameRate: null, Width: 112, Height: 112);
+        // Defaults: 8 consecutive frames of 112x112, clips side by side; a configuration's window, stride and size replace them.
+        var stride = o.ClipStride ?? 1;
+        var frames = o.ClipWindow is { } window ? FrameSlicing.Length(window, stride) : 8;
+        var clip = new Ucf101ClipOptions(FramesPerClip: frames, StepBetweenClips: frames * stride, FrameRate: null,
+            Width: o.FrameWidth ?? 112, Height: o.FrameHeight ?? 112, FrameStride: stride);
         var train = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Train, clip);
         var test = o.ViewClips > 1 || o.ViewWide
             // One long (and, for three crops, 4:3) clip per video, from which the evaluator cuts its views.
@@ -182,7 +233,7 @@ public static class DataSources
             : Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip);
         var b = new DataBundle
         {
-            Name = "ucf101", ClassNames = layout.ClassNames, SampleShape = new long[] { 8, 3, 112, 112 },
+            Name = "ucf101", ClassNames = layout.ClassNames, SampleShape = new long[] { clip.FramesPerClip, 3, clip.Height, clip.Width },
             Train = new DataLoader(train, Loader(o, true), o.Augment ? new RandomHorizontalFlip() : null),
             Test = test.Count > 0 ? new DataLoader(test, Loader(o, false)) : null,
             TestDataset = test.Count > 0 ? test : null,

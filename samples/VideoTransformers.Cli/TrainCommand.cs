@@ -28,6 +28,9 @@ public static partial class TrainCommand
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
           last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
+          --config: the file's keys, overridden by --epochs, --batch-size, --lr, ... and --training-preset. --model,
+          --variant and --preset may repeat or complete the file's model_name, variant and model_preset, but not
+          contradict them (an error naming both).
           --subsequences (KTH): every subsequence listed in 00sequences.txt is a sample, about 4 per video.
           --ema-decay D (or ema_decay in the config) keeps an exponential moving average of the weights; validation, the
           best checkpoint and the test then use the average.
@@ -45,14 +48,49 @@ public static partial class TrainCommand
     public static int Run(Args a)
     {
         var run = a.Get("config") is string cfg ? ConfigLoader.Load(cfg) : new RunConfig();
+        var training = TrainingSettings(a, run);
+        var (model, modelOptions) = ResolveModel(a, run);
+        run = run with { Model = modelOptions };
+        var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
+        var outDir = a.Required("out");
+        var request = new TrainRequest(model, modelOptions.Variant, modelOptions.Preset, dataset, a.Get("data"), outDir, training, run,
+            new DataOptions
+            {
+                BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
+                Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
+            }.WithClipGeometry(run.Model),
+            a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
+            ParseDistributed(a));
+        var result = Train(request, out var results, out var isMain);
+        // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
+        if (isMain) Console.WriteLine(Json.Serialize(results));
+        return result.Status == RunStatus.Cancelled ? 130 : 0;
+    }
+
+    // The training keys a flag of vt train sets, so that a problem is reported in the user's own terms.
+    private static readonly Dictionary<string, string> FlagOfKey = new(StringComparer.Ordinal)
+    {
+        ["num_epochs"] = "epochs", ["batch_size"] = "batch-size", ["lr"] = "lr", ["weight_decay"] = "weight-decay",
+        ["label_smoothing"] = "label-smoothing", ["ema_decay"] = "ema-decay",
+    };
+
+    /// <summary>
+    /// The training configuration of a run: the file's (or the defaults), then <c>--training-preset</c> (which keeps the
+    /// file's <c>num_epochs</c>), then the flags. It is validated here, once, by <see cref="TrainingConfig.Problems"/>;
+    /// a problem is a usage error that names the flag it came from, or the key and where that came from.
+    /// </summary>
+    /// <exception cref="UsageException">An unknown preset, or a setting with problems.</exception>
+    public static TrainingConfig TrainingSettings(Args a, RunConfig run)
+    {
         var training = run.Training;
-        if (a.Get("training-preset") is string tp)
-            training = TrainingConfig.Presets.TryGetValue(tp, out var make) ? make() with { Epochs = training.Epochs }
-                : throw new UsageException($"Unknown --training-preset '{tp}'; expected {string.Join(", ", TrainingConfig.Presets.Keys)}.");
+        var preset = a.Get("training-preset");
+        if (preset is not null)
+            training = TrainingConfig.Presets.TryGetValue(preset, out var make) ? make() with { Epochs = training.Epochs }
+                : throw new UsageException($"Unknown --training-preset '{preset}'; expected {string.Join(", ", TrainingConfig.Presets.Keys)}.");
         training = training with
         {
-            Epochs = a.Int("epochs", training.Epochs, 1),
-            BatchSize = a.Int("batch-size", training.BatchSize, 1),
+            Epochs = a.Int("epochs", training.Epochs),
+            BatchSize = a.Int("batch-size", training.BatchSize),
             LearningRate = a.Double("lr") ?? training.LearningRate,
             WeightDecay = a.Double("weight-decay") ?? training.WeightDecay,
             LabelSmoothing = a.Double("label-smoothing") ?? training.LabelSmoothing,
@@ -60,23 +98,68 @@ public static partial class TrainCommand
             Seed = a.Has("seed") ? a.Int("seed", 0) : training.Seed,
             DataSeed = a.Has("seed") ? a.Int("seed", 0) : training.DataSeed,
         };
-        training.EnsureValid();
-        var model = a.Get("model") ?? run.Model.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
-        if (!ModelZoo.Families.Contains(model)) throw new UsageException($"--model must be one of {string.Join("|", ModelZoo.Families)}, got '{model}'.");
-        var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
-        var outDir = a.Required("out");
-        var request = new TrainRequest(model, a.Get("variant"), a.Get("preset"), dataset, a.Get("data"), outDir, training, run,
-            new DataOptions
+        var problems = training.Problems();
+        if (problems.Count == 0) return training;
+        string Describe(string key, string message)
+        {
+            if (FlagOfKey.TryGetValue(key, out var flag) && a.Has(flag)) return $"--{flag} {a.Get(flag)}: {message}";
+            var source = preset is not null && key != "num_epochs" ? "--training-preset " + preset : run.SourcePath ?? "the defaults";
+            return $"{key} (from {source}) {message}";
+        }
+        throw new UsageException("Invalid training settings: " + string.Join("; ", problems.Select(p => Describe(p.Key, p.Message))) + ".");
+    }
+
+    /// <summary>
+    /// The model family of a run and the config's model options with the flags' variant and preset in them.
+    /// <c>--model</c>, <c>--variant</c> and <c>--preset</c> may repeat the config's <c>model_name</c>, <c>variant</c> and
+    /// <c>model_preset</c> (an equivalent spelling, such as ViT for frame-vit or factorized for factorised, agrees) and
+    /// fill what it leaves out, but a flag that names something else than the config is a usage error naming both:
+    /// one of them would otherwise be silently ignored.
+    /// </summary>
+    /// <exception cref="UsageException">No model is named, --model names no family, or a flag contradicts the config.</exception>
+    public static (string Model, ModelOptions Options) ResolveModel(Args a, RunConfig run)
+    {
+        var options = run.Model;
+        var file = run.SourcePath ?? "the configuration";
+        string? model = null;
+        if (a.Get("model") is { } flag)
+        {
+            model = ModelZoo.ResolveFamily(flag) ?? throw new UsageException($"--model must be one of {string.Join("|", ModelZoo.Families)}, got '{flag}'.");
+            if (options.ModelName is { } named && named != model)
+                throw new UsageException($"--model {flag} contradicts model_name: {named} in {file}; give one of them, or make them agree.");
+        }
+        model ??= options.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
+        var family = model;
+        var variant = Agree("variant", a.Get("variant"), "variant", options.Variant, (x, y) => SameVariant(family, x, y), file);
+        var preset = Agree("preset", a.Get("preset"), "model_preset", options.Preset, (x, y) => x == y, file);
+        return (model, options with { Variant = variant, Preset = preset });
+    }
+
+    private static string? Agree(string flag, string? given, string key, string? configured, Func<string, string, bool> same, string file)
+    {
+        if (given is null || configured is null) return configured ?? given;
+        if (!same(given, configured))
+            throw new UsageException($"--{flag} {given} contradicts {key}: {configured} in {file}; give one of them, or make them agree.");
+        return configured;
+    }
+
+    // Spellings the zoo reads as the same variant (factorised/factorized, divided/divided_space_time) agree.
+    private static bool SameVariant(string family, string x, string y)
+    {
+        if (x == y) return true;
+        try
+        {
+            return family switch
             {
-                BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
-                Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
-            },
-            a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
-            ParseDistributed(a));
-        var result = Train(request, out var results, out var isMain);
-        // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
-        if (isMain) Console.WriteLine(Json.Serialize(results));
-        return result.Status == RunStatus.Cancelled ? 130 : 0;
+                "vivit" => ModelZoo.ParseViViTVariant(x) == ModelZoo.ParseViViTVariant(y),
+                "timesformer" => ModelZoo.ParseTimeSformerAttention(x) == ModelZoo.ParseTimeSformerAttention(y),
+                _ => false,
+            };
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Everything one training run needs.</summary>
@@ -156,6 +239,7 @@ public static partial class TrainCommand
         Threads.Set(r.Threads);
         manual_seed(r.Training.Seed);
         using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
+        CheckClipGeometry(r.Run.Model, data);
         var s = data.SampleShape;
         var spec = r.Spec is not null ? r.Spec
             : r.Run.Model.ModelName is not null
@@ -208,6 +292,23 @@ public static partial class TrainCommand
         if (group is not null) results["world_size"] = group.WorldSize;
         if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), Json.Serialize(results));
         return result;
+    }
+
+    /// <summary>
+    /// Throws a usage error naming both shapes when <paramref name="data"/> does not give the clips <paramref name="model"/>
+    /// asks for: a dataset of fixed shape (MedMNIST volumes) or colour (gray KTH with <c>channels: 3</c>) cannot follow
+    /// the configuration, and a model built for other clips would fail only at its first batch.
+    /// </summary>
+    public static void CheckClipGeometry(ModelOptions model, DataBundle data)
+    {
+        var shape = data.SampleShape;
+        if (shape.Length != 4) return;
+        var wanted = new[] { model.Frames, model.Channels, model.ImageHeight, model.ImageWidth };
+        var names = new[] { "frames (max_frames / slicing_step)", "channels", "image_height", "image_width" };
+        var wrong = Enumerable.Range(0, 4).Where(i => wanted[i] is { } w && w != shape[i]).Select(i => $"{names[i]} {wanted[i]}, the data {shape[i]}").ToList();
+        if (wrong.Count > 0)
+            throw new UsageException($"The configuration asks for clips the {data.Name} data does not give: {string.Join("; ", wrong)} " +
+                                     $"(its clips are [{string.Join(", ", shape)}] as [frames, channels, height, width]).");
     }
 
     private static ModelSpec WithDropPath(ModelSpec spec, double p) => spec.Model switch

@@ -5,7 +5,8 @@ namespace VideoTransformers.Data.Datasets;
 /// <summary>
 /// Fixed-length clips over a list of videos, indexed like torchvision's <c>VideoClips</c>: each video is
 /// optionally resampled to <see cref="FrameRate"/>, then cut into windows of <see cref="FramesPerClip"/>
-/// frames whose starts are <see cref="StepBetweenClips"/> apart. Videos shorter than one clip contribute none.
+/// frames whose starts are <see cref="StepBetweenClips"/> apart, keeping every <see cref="FrameStride"/>-th frame
+/// inside a window (1, torchvision's behaviour, keeps them all). Videos shorter than one clip contribute none.
 /// </summary>
 public sealed class VideoClips
 {
@@ -19,12 +20,15 @@ public sealed class VideoClips
     /// <param name="frameRate">Target frame rate, or null to keep each video's own.</param>
     /// <param name="metadata">Frame counts and rates, one per path; read from the files when null.</param>
     /// <param name="maxDegreeOfParallelism">Files opened at once when reading metadata.</param>
+    /// <param name="frameStride">Distance, in resampled frames, between consecutive frames of a clip.</param>
     public VideoClips(IReadOnlyList<string> paths, int framesPerClip, int stepBetweenClips = 1, double? frameRate = null,
-        IReadOnlyList<VideoMetadata>? metadata = null, int maxDegreeOfParallelism = 1)
+        IReadOnlyList<VideoMetadata>? metadata = null, int maxDegreeOfParallelism = 1, int frameStride = 1)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentOutOfRangeException.ThrowIfLessThan(framesPerClip, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stepBetweenClips, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameStride, 1);
+        FrameStride = frameStride;
         if (frameRate is <= 0) throw new ArgumentOutOfRangeException(nameof(frameRate), "Frame rate must be positive.");
         Paths = paths;
         FramesPerClip = framesPerClip;
@@ -53,14 +57,20 @@ public sealed class VideoClips
     /// <summary>Target frame rate, or null for each video's own.</summary>
     public double? FrameRate { get; }
 
+    /// <summary>Distance, in resampled frames, between consecutive frames of a clip (1 keeps them all).</summary>
+    public int FrameStride { get; }
+
+    /// <summary>Resampled frames one clip spans: <c>(FramesPerClip - 1) · FrameStride + 1</c>.</summary>
+    public long Span => (long)(FramesPerClip - 1) * FrameStride + 1;
+
     /// <summary>Total number of clips.</summary>
     public int Count => (int)_cumulative[^1];
 
     /// <summary>Number of clips in video <paramref name="video"/>.</summary>
     public int ClipsInVideo(int video)
     {
-        int n = _resampled[video].Length;
-        return n < FramesPerClip ? 0 : (n - FramesPerClip) / StepBetweenClips + 1;
+        long n = _resampled[video].Length;
+        return n < Span ? 0 : (int)((n - Span) / StepBetweenClips + 1);
     }
 
     /// <summary>The video and the clip number within it of global clip <paramref name="clipIndex"/>.</summary>
@@ -79,14 +89,18 @@ public sealed class VideoClips
     public int[] FrameIndices(int clipIndex)
     {
         var (video, clip) = Locate(clipIndex);
-        return _resampled[video].AsSpan(clip * StepBetweenClips, FramesPerClip).ToArray();
+        var frames = _resampled[video];
+        var start = (long)clip * StepBetweenClips;
+        var indices = new int[FramesPerClip];
+        for (var k = 0; k < indices.Length; k++) indices[k] = frames[start + (long)k * FrameStride];
+        return indices;
     }
 
     /// <summary>The first source frame of clip <paramref name="clipIndex"/>.</summary>
     public int StartFrame(int clipIndex)
     {
         var (video, clip) = Locate(clipIndex);
-        return _resampled[video][clip * StepBetweenClips];
+        return _resampled[video][(long)clip * StepBetweenClips];
     }
 
     /// <summary>Decodes clip <paramref name="clipIndex"/>.</summary>

@@ -17,8 +17,12 @@ public sealed class ConfigException : Exception
     /// <summary>Every problem, in file order.</summary>
     public IReadOnlyList<ConfigError> Errors { get; }
 
+    // The message lists this many problems; Errors keeps them all (a hostile file can hold thousands).
+    private const int MaxListed = 50;
+
     private static string Format(string file, IReadOnlyList<ConfigError> errors) =>
         errors.Count == 1
             ? $"Invalid configuration: {errors[0]}"
-            : $"Invalid configuration '{file}' ({errors.Count} problems):\n  " + string.Join("\n  ", errors);
+            : $"Invalid configuration '{file}' ({errors.Count} problems):\n  " + string.Join("\n  ", errors.Take(MaxListed))
+              + (errors.Count > MaxListed ? $"\n  … and {errors.Count - MaxListed} more" : "");
 }

@@ -25,6 +25,15 @@ internal static class ConfigKeys
         "factorised-dot-product", "factorized-dot-product", "divided", "divided_space_time", "joint_space_time", "space-only", "space_only",
     ];
 
+    /// <summary>
+    /// The longest clip window (<c>max_frames</c>, <c>slicing_step</c>) a file may ask for: far above real clips (KTH's
+    /// are 80 frames), low enough that a sampler's frame arithmetic stays in <see cref="int"/>.
+    /// </summary>
+    public const long MaxClipFrames = 100_000;
+
+    /// <summary>The largest frame side a file may ask for: far above real inputs (64 to 518), so that frame buffers stay sane.</summary>
+    public const long MaxImageSide = 4096;
+
     public static IReadOnlyList<ConfigKey> All { get; } = Build();
 
     public static IReadOnlyDictionary<string, ConfigKey> ByName { get; } = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
@@ -43,7 +52,7 @@ internal static class ConfigKeys
             keys.Add(new ConfigKey(name, false, null, (rc, v) => rc with { Training = apply(rc.Training, v) }, rc => write(rc.Training)));
 
         // ---- model: seed 000's keys first, in its order ----
-        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelZoo.Families) }, m => m.ModelName);
+        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelZoo.Families, ModelZoo.FamilyAliases) }, m => m.ModelName);
         M("patch_size", ViTs, (m, v) => m with { PatchSize = v.Long(1) }, m => Num(m.PatchSize));
         M("token_dim", Transformers, (m, v) => m with { TokenDim = v.Long(1) }, m => Num(m.TokenDim));
         M("attn_dim", ["frame-vit"], (m, v) => m with { AttnDim = v.Long(1) }, m => Num(m.AttnDim));
@@ -51,14 +60,14 @@ internal static class ConfigKeys
         M("mlp_size", Transformers, (m, v) => m with { MlpSize = v.Long(1) }, m => Num(m.MlpSize));
         M("num_tf_layers", Transformers, (m, v) => m with { NumTfLayers = v.Int(1) }, m => Num(m.NumTfLayers));
         M("num_classes", null, (m, v) => m with { NumClasses = v.Long(2) }, m => Num(m.NumClasses));
-        M("max_frames", null, (m, v) => m with { MaxFrames = v.Long(1) }, m => Num(m.MaxFrames));
-        M("slicing_step", null, (m, v) => m with { SlicingStep = v.Long(1) }, m => Num(m.SlicingStep));
+        M("max_frames", null, (m, v) => m with { MaxFrames = v.Long(1, MaxClipFrames) }, m => Num(m.MaxFrames));
+        M("slicing_step", null, (m, v) => m with { SlicingStep = v.Long(1, MaxClipFrames) }, m => Num(m.SlicingStep));
         // ---- model: the other families ----
         M("model_preset", null, (m, v) => m with { Preset = v.Choice(ModelZoo.Presets.Keys) }, m => m.Preset);
         M("variant", ["vivit", "timesformer"], (m, v) => m with { Variant = v.Choice(VariantNames) }, m => m.Variant);
-        M("image_size", VideoModels, (m, v) => { var s = v.Long(1); return m with { ImageHeight = s, ImageWidth = s }; }, _ => null);
-        M("image_height", VideoModels, (m, v) => m with { ImageHeight = v.Long(1) }, m => Num(m.ImageHeight));
-        M("image_width", VideoModels, (m, v) => m with { ImageWidth = v.Long(1) }, m => Num(m.ImageWidth));
+        M("image_size", VideoModels, (m, v) => { var s = v.Long(1, MaxImageSide); return m with { ImageHeight = s, ImageWidth = s }; }, _ => null);
+        M("image_height", VideoModels, (m, v) => m with { ImageHeight = v.Long(1, MaxImageSide) }, m => Num(m.ImageHeight));
+        M("image_width", VideoModels, (m, v) => m with { ImageWidth = v.Long(1, MaxImageSide) }, m => Num(m.ImageWidth));
         M("channels", VideoModels, (m, v) => m with { Channels = v.Long(1) }, m => Num(m.Channels));
         M("tubelet_size", ["vivit"], (m, v) => m with { TubeletSize = v.List(3).Select(x => x.Long(1)).ToArray() },
             m => m.TubeletSize is { } t ? "[" + string.Join(", ", t.Select(x => Num(x))) + "]" : null);
@@ -74,32 +83,35 @@ internal static class ConfigKeys
         M("hidden_size", Rnns, (m, v) => m with { HiddenSize = v.Long(1) }, m => Num(m.HiddenSize));
         M("num_lstm_layers", Rnns, (m, v) => m with { NumLstmLayers = v.Long(1) }, m => Num(m.NumLstmLayers));
 
-        // ---- training ---- (ranges and cross-key rules live in TrainingConfig.Problems)
-        T("num_epochs", (t, v) => t with { Epochs = v.Int(1) }, t => Num(t.Epochs));
-        T("batch_size", (t, v) => t with { BatchSize = v.Int(1) }, t => Num(t.BatchSize));
+        // ---- training ----
+        // The readers only parse (a number, a whole number within int, a name): every range and cross-key rule lives
+        // in TrainingConfig.Problems, which the loader runs on the result, so a value is judged by one rule wherever
+        // the configuration comes from.
+        T("num_epochs", (t, v) => t with { Epochs = v.Int() }, t => Num(t.Epochs));
+        T("batch_size", (t, v) => t with { BatchSize = v.Int() }, t => Num(t.BatchSize));
         T("optimizer", (t, v) => t with { Optimizer = v.Enum<OptimizerKind>() }, t => ConfigNames.Of(t.Optimizer));
-        T("lr", (t, v) => t with { LearningRate = v.Double(0) }, t => Num(t.LearningRate));
-        T("weight_decay", (t, v) => t with { WeightDecay = v.Double(0) }, t => Num(t.WeightDecay));
+        T("lr", (t, v) => t with { LearningRate = v.Double() }, t => Num(t.LearningRate));
+        T("weight_decay", (t, v) => t with { WeightDecay = v.Double() }, t => Num(t.WeightDecay));
         T("betas", (t, v) =>
         {
-            var b = v.List(2).Select(x => x.Double(0, 1, maxExclusive: true)).ToArray();
+            var b = v.List(2).Select(x => x.Double()).ToArray();
             return t with { Beta1 = b[0], Beta2 = b[1] };
         }, t => $"[{Num(t.Beta1)}, {Num(t.Beta2)}]");
-        T("eps", (t, v) => t with { Eps = v.Double(0) }, t => Num(t.Eps));
-        T("momentum", (t, v) => t with { Momentum = v.Double(0, 1, maxExclusive: true) }, t => Num(t.Momentum));
+        T("eps", (t, v) => t with { Eps = v.Double() }, t => Num(t.Eps));
+        T("momentum", (t, v) => t with { Momentum = v.Double() }, t => Num(t.Momentum));
         T("nesterov", (t, v) => t with { Nesterov = v.Bool() }, t => t.Nesterov ? "true" : "false");
         T("schedule", (t, v) => t with { Schedule = v.Enum<ScheduleKind>() }, t => ConfigNames.Of(t.Schedule));
-        T("step_size", (t, v) => t with { StepSize = v.Int(1) }, t => Num(t.StepSize));
-        T("gamma", (t, v) => t with { Gamma = v.Double(0, minExclusive: true) }, t => Num(t.Gamma));
-        T("warmup_epochs", (t, v) => t with { WarmupEpochs = v.Double(0) }, t => Num(t.WarmupEpochs));
-        T("warmup_steps", (t, v) => t with { WarmupSteps = v.IsNull ? null : v.Int(0) }, t => Num(t.WarmupSteps));
-        T("min_lr", (t, v) => t with { MinLr = v.Double(0) }, t => Num(t.MinLr));
-        T("warmup_start_factor", (t, v) => t with { WarmupStartFactor = v.Double(0, 1) }, t => Num(t.WarmupStartFactor));
-        T("label_smoothing", (t, v) => t with { LabelSmoothing = v.Double(0, 1, maxExclusive: true) }, t => Num(t.LabelSmoothing));
-        T("grad_clip_norm", (t, v) => t with { GradClipNorm = v.IsNull ? null : v.Double(0, minExclusive: true) }, t => Num(t.GradClipNorm));
-        T("ema_decay", (t, v) => t with { EmaDecay = v.IsNull ? null : v.Double(0, 1, minExclusive: true, maxExclusive: true) }, t => Num(t.EmaDecay));
-        T("early_stopping_patience", (t, v) => t with { EarlyStoppingPatience = v.IsNull ? null : v.Int(1) }, t => Num(t.EarlyStoppingPatience));
-        T("early_stopping_min_delta", (t, v) => t with { EarlyStoppingMinDelta = v.Double(0) }, t => Num(t.EarlyStoppingMinDelta));
+        T("step_size", (t, v) => t with { StepSize = v.Int() }, t => Num(t.StepSize));
+        T("gamma", (t, v) => t with { Gamma = v.Double() }, t => Num(t.Gamma));
+        T("warmup_epochs", (t, v) => t with { WarmupEpochs = v.Double() }, t => Num(t.WarmupEpochs));
+        T("warmup_steps", (t, v) => t with { WarmupSteps = v.IsNull ? null : v.Int() }, t => Num(t.WarmupSteps));
+        T("min_lr", (t, v) => t with { MinLr = v.Double() }, t => Num(t.MinLr));
+        T("warmup_start_factor", (t, v) => t with { WarmupStartFactor = v.Double() }, t => Num(t.WarmupStartFactor));
+        T("label_smoothing", (t, v) => t with { LabelSmoothing = v.Double() }, t => Num(t.LabelSmoothing));
+        T("grad_clip_norm", (t, v) => t with { GradClipNorm = v.IsNull ? null : v.Double() }, t => Num(t.GradClipNorm));
+        T("ema_decay", (t, v) => t with { EmaDecay = v.IsNull ? null : v.Double() }, t => Num(t.EmaDecay));
+        T("early_stopping_patience", (t, v) => t with { EarlyStoppingPatience = v.IsNull ? null : v.Int() }, t => Num(t.EarlyStoppingPatience));
+        T("early_stopping_min_delta", (t, v) => t with { EarlyStoppingMinDelta = v.Double() }, t => Num(t.EarlyStoppingMinDelta));
         T("monitor", (t, v) => t with { Monitor = v.Enum<MonitorMetric>() }, t => ConfigNames.Of(t.Monitor));
         T("monitor_mode", (t, v) => t with { MonitorMode = v.IsNull || v.Text == "auto" ? null : v.Enum<MetricMode>() },
             t => t.MonitorMode is { } m ? ConfigNames.Of(m) : "auto");
@@ -107,7 +119,7 @@ internal static class ConfigKeys
             t => t.CheckpointMetric is { } m ? ConfigNames.Of(m) : null);
         T("seed", (t, v) => t with { Seed = v.Long() }, t => Num(t.Seed));
         T("data_seed", (t, v) => t with { DataSeed = v.Int() }, t => Num(t.DataSeed));
-        T("threads", (t, v) => t with { Threads = v.IsNull ? null : v.Int(1) }, t => Num(t.Threads));
+        T("threads", (t, v) => t with { Threads = v.IsNull ? null : v.Int() }, t => Num(t.Threads));
         return keys;
     }
 

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Unicode;
 using VideoTransformers.Zoo;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -11,47 +14,76 @@ namespace VideoTransformers.Training.Configuration;
 /// keys override it. Every unknown key, malformed value, key that does not apply to the chosen model and
 /// inconsistent combination is collected into one <see cref="ConfigException"/> naming file, line, key and value.
 /// </summary>
+/// <remarks>
+/// A configuration file is untrusted input: it must be UTF-8, at most <see cref="MaxFileBytes"/> long, nest at most
+/// <see cref="MaxDepth"/> levels and stand for at most <see cref="MaxNodes"/> values once YAML's aliases are expanded.
+/// The last limit is what stops a "billion laughs" file (nested anchors, each aliased many times by the next), which
+/// a few hundred bytes make into billions of values for any reader that walks the tree. Aliases themselves stay
+/// allowed, because they are ordinary YAML and a bounded expansion is harmless.
+/// </remarks>
 public static class ConfigLoader
 {
+    /// <summary>The longest configuration accepted, in bytes (or characters, for <see cref="Parse"/>): 1 MiB, against a few KB for a real one.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>
+    /// The most values (keys, values and list items, every alias counted as the node it repeats) a configuration may
+    /// stand for: 100 000, against a few hundred in a real one.
+    /// </summary>
+    public const int MaxNodes = 100_000;
+
+    /// <summary>The deepest nesting accepted: 64 levels, against 2 (a mapping holding lists) in a real configuration.</summary>
+    public const int MaxDepth = 64;
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>Reads and validates a configuration file.</summary>
-    /// <exception cref="ConfigException">The file cannot be read or holds problems.</exception>
+    /// <exception cref="ConfigException">
+    /// The file cannot be read, is larger than <see cref="MaxFileBytes"/>, is not UTF-8 text, or holds problems.
+    /// </exception>
     public static RunConfig Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path);
+            bytes = ReadAtMost(path, MaxFileBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException(path, [new ConfigError(path, null, null, null, "cannot be read: " + e.Message)], e);
+            throw Fail(path, null, "cannot be read: " + e.Message, e);
         }
-        return Parse(text, path) with { SourcePath = path };
+        return Parse(DecodeUtf8(bytes, path), path) with { SourcePath = path };
     }
 
     /// <summary>Parses and validates configuration text; <paramref name="sourceName"/> names it in errors.</summary>
-    /// <exception cref="ConfigException">The text holds problems.</exception>
+    /// <exception cref="ConfigException">The text is longer than <see cref="MaxFileBytes"/> characters or holds problems.</exception>
     public static RunConfig Parse(string yaml, string sourceName = "<config>")
     {
         ArgumentNullException.ThrowIfNull(yaml);
+        if (yaml.Length > MaxFileBytes)
+            throw Fail(sourceName, null, $"is {Count(yaml.Length)} characters long; a configuration is at most {Count(MaxFileBytes)}");
         var errors = new List<ConfigError>();
         void Error(YamlNode? at, string? key, string? value, string message) =>
-            errors.Add(new ConfigError(sourceName, at is null ? null : (int)at.Start.Line, key, value, message));
+            errors.Add(new ConfigError(sourceName, at is null ? null : (int)at.Start.Line, key is null ? null : ConfigValue.Clip(key), value, message));
 
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new LimitedParser(new Parser(new StringReader(yaml)), MaxNodes, MaxDepth));
+        }
+        catch (ConfigLimitException e)
+        {
+            throw Fail(sourceName, (int)e.At.Line, e.Message, e);
         }
         catch (YamlException e)
         {
-            throw new ConfigException(sourceName, [new ConfigError(sourceName, (int)e.Start.Line, null, null, "is not valid YAML: " + e.Message)], e);
+            throw Fail(sourceName, (int)e.Start.Line, "is not valid YAML: " + e.Message, e);
         }
         catch (InvalidOperationException e)
         {
             // YamlDotNet's scanner throws this instead of a YamlException on some truncated input (an unclosed '[').
-            throw new ConfigException(sourceName, [new ConfigError(sourceName, null, null, null, "is not valid YAML (an unclosed bracket or quote?)")], e);
+            throw Fail(sourceName, null, "is not valid YAML (an unclosed bracket or quote?)", e);
         }
 
         if (stream.Documents.Count == 0) return new RunConfig();
@@ -59,7 +91,7 @@ public static class ConfigLoader
         var root = stream.Documents[0].RootNode;
         if (root is YamlScalarNode s && string.IsNullOrWhiteSpace(s.Value)) return new RunConfig();
         if (root is not YamlMappingNode mapping)
-            throw new ConfigException(sourceName, [new ConfigError(sourceName, (int)root.Start.Line, null, null, "must be a mapping of 'key: value' lines")]);
+            throw Fail(sourceName, (int)root.Start.Line, "must be a mapping of 'key: value' lines");
 
         var entries = new List<(string Key, YamlNode KeyNode, ConfigValue Value)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -152,6 +184,8 @@ public static class ConfigLoader
     /// <summary>The known key closest to a misspelt one, when it is close enough to be a likely typo.</summary>
     private static string? Suggest(string key)
     {
+        // Edit distance costs length x length: a long key (hostile or not) is no typo of a short name anyway.
+        if (key.Length > 64) return null;
         string? best = null;
         var bestDistance = int.MaxValue;
         foreach (var name in ConfigKeys.Names)
@@ -164,6 +198,48 @@ public static class ConfigLoader
             }
         }
         return bestDistance <= Math.Max(2, key.Length / 3) ? best : null;
+    }
+
+    private static ConfigException Fail(string file, int? line, string message, Exception? inner = null) =>
+        new(file, [new ConfigError(file, line, null, null, message)], inner);
+
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>The file's bytes; refuses one longer than <paramref name="limit"/> without reading more than that.</summary>
+    private static byte[] ReadAtMost(string path, int limit)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        // Checked up front where the length is known (a sparse 10 GB file is refused without a read); a pipe or
+        // device has no length and is counted while it is read.
+        if (file.CanSeek && file.Length > limit)
+            throw Fail(path, null, $"is {Count(file.Length)} bytes long; a configuration file is at most {Count(limit)} bytes");
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int n;
+        while ((n = file.Read(chunk)) > 0)
+        {
+            if (buffer.Length + n > limit)
+                throw Fail(path, null, $"is more than {Count(limit)} bytes long; a configuration file is at most that");
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Strict UTF-8 (an initial byte-order mark allowed): a bad byte is an error naming its line and offset, not a silent U+FFFD.</summary>
+    private static string DecodeUtf8(byte[] bytes, string path)
+    {
+        ReadOnlySpan<byte> text = bytes;
+        var skipped = text.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        text = text[skipped..];
+        var chars = new char[text.Length];
+        var status = Utf8.ToUtf16(text, chars, out var read, out var written, replaceInvalidSequences: false);
+        if (status == OperationStatus.Done) return new string(chars, 0, written);
+        var offset = skipped + read;
+        var line = bytes.AsSpan(0, offset).Count((byte)'\n') + 1;
+        var utf16 = bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF))
+            ? " (it looks like UTF-16; save it as UTF-8)" : "";
+        var what = status == OperationStatus.NeedMoreData ? "ends inside a UTF-8 character" : $"has the byte 0x{bytes[offset]:X2}, which is not UTF-8,";
+        throw Fail(path, line, $"is not UTF-8 text: it {what} at byte offset {Count(offset)}{utf16}");
     }
 
     private static int Levenshtein(string a, string b)

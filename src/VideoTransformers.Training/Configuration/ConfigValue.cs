@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -14,14 +15,52 @@ internal sealed class ConfigValue
 
     public YamlNode Node { get; }
 
-    /// <summary>The value as written, for error messages.</summary>
-    public string Text => Node switch
+    /// <summary>The longest value or key an error message shows; the rest is cut off with an ellipsis.</summary>
+    public const int MaxShown = 200;
+
+    /// <summary>
+    /// The value as written, for error messages, cut off after <see cref="MaxShown"/> characters. Lists are rendered
+    /// only as far as that: a value that aliases stand for many times is never expanded whole.
+    /// </summary>
+    public string Text
     {
-        YamlScalarNode s => s.Value ?? "",
-        YamlSequenceNode q => "[" + string.Join(", ", q.Children.Select(c => new ConfigValue(c).Text)) + "]",
-        YamlMappingNode => "{…}",
-        _ => Node.ToString(),
-    };
+        get
+        {
+            var sb = new StringBuilder();
+            Append(Node, sb);
+            return sb.Length > MaxShown ? sb.ToString(0, MaxShown) + "…" : sb.ToString();
+        }
+    }
+
+    /// <summary><paramref name="s"/> cut to <see cref="MaxShown"/> characters for an error message.</summary>
+    public static string Clip(string s) => s.Length > MaxShown ? s[..MaxShown] + "…" : s;
+
+    private static void Append(YamlNode node, StringBuilder sb)
+    {
+        switch (node)
+        {
+            case YamlScalarNode s:
+                // One character past the limit is enough for Text to know it must cut.
+                var v = s.Value ?? "";
+                sb.Append(v, 0, Math.Min(v.Length, Math.Max(0, MaxShown + 1 - sb.Length)));
+                break;
+            case YamlSequenceNode q:
+                sb.Append('[');
+                for (var i = 0; i < q.Children.Count && sb.Length <= MaxShown; i++)
+                {
+                    if (i > 0) sb.Append(", ");
+                    Append(q.Children[i], sb);
+                }
+                sb.Append(']');
+                break;
+            case YamlMappingNode:
+                sb.Append("{…}");
+                break;
+            default:
+                sb.Append(node.ToString());
+                break;
+        }
+    }
 
     /// <summary>True for <c>null</c>, <c>~</c> or an empty value (plain, not quoted).</summary>
     public bool IsNull => Node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } s
@@ -64,6 +103,15 @@ internal sealed class ConfigValue
         var all = choices.ToList();
         var text = Scalar("one of " + string.Join(", ", all));
         return all.Contains(text) ? text : throw new ConfigValueException("must be one of " + string.Join(", ", all));
+    }
+
+    /// <summary>One of <paramref name="choices"/>, or a key of <paramref name="aliases"/> read as the choice it maps to.</summary>
+    public string Choice(IEnumerable<string> choices, IReadOnlyDictionary<string, string> aliases)
+    {
+        var all = choices.ToList();
+        var expected = "one of " + string.Join(", ", all) + " (or " + string.Join(", ", aliases.Select(a => $"{a.Key} for {a.Value}")) + ")";
+        var text = Scalar(expected);
+        return all.Contains(text) ? text : aliases.TryGetValue(text, out var meant) ? meant : throw new ConfigValueException("must be " + expected);
     }
 
     public T Enum<T>() where T : struct, Enum

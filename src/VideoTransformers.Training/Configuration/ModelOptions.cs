@@ -1,4 +1,5 @@
 using VideoTransformers.Blocks;
+using VideoTransformers.Data.Datasets;
 using VideoTransformers.Models;
 using VideoTransformers.Zoo;
 
@@ -12,7 +13,10 @@ namespace VideoTransformers.Training.Configuration;
 /// </summary>
 public sealed record ModelOptions
 {
-    /// <summary>Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm.</summary>
+    /// <summary>
+    /// Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm. The loader
+    /// stores the family's own name for an older spelling (<c>ViT</c>, see <see cref="ModelZoo.FamilyAliases"/>).
+    /// </summary>
     public string? ModelName { get; init; }
     /// <summary>A <see cref="ModelZoo.Presets"/> name to start from (<c>model_preset</c>).</summary>
     public string? Preset { get; init; }
@@ -67,9 +71,16 @@ public sealed record ModelOptions
 
     /// <summary>
     /// Frames per clip: <c>ceil(max_frames / slicing_step)</c>, the length of seed 000's
-    /// <c>frames[0:max_frames:slicing_step]</c>; null without <see cref="MaxFrames"/>.
+    /// <c>frames[0:max_frames:slicing_step]</c>, computed by <see cref="FrameSlicing.Length(long, long)"/> as the
+    /// samplers compute it; null without <see cref="MaxFrames"/>.
     /// </summary>
-    public long? Frames => MaxFrames is { } m ? (m + (SlicingStep ?? 1) - 1) / (SlicingStep ?? 1) : null;
+    public long? Frames => MaxFrames is { } m ? FrameSlicing.Length(m, EffectiveSlicingStep!.Value) : null;
+
+    /// <summary>
+    /// The stride a sampler applies: <see cref="SlicingStep"/>, or 1 (every frame) when only <see cref="MaxFrames"/> is
+    /// given, as in seed 000's slice; null when neither is given (the data source keeps its own window and stride).
+    /// </summary>
+    public long? EffectiveSlicingStep => SlicingStep ?? (MaxFrames is null ? null : 1);
 
     /// <summary>
     /// Builds the model spec. Values from the file win; the arguments (the dataset's clip shape and class count)
@@ -79,9 +90,9 @@ public sealed record ModelOptions
     public ModelSpec ToModelSpec(long? frames = null, long? channels = null, long? height = null, long? width = null,
         long? classes = null, long? featureDim = null)
     {
-        var model = ModelName ?? throw new ArgumentException("model_name is not set.");
-        if (!ModelZoo.Families.Contains(model))
-            throw new ArgumentException($"Unknown model_name '{model}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
+        var name = ModelName ?? throw new ArgumentException("model_name is not set.");
+        var model = ModelZoo.ResolveFamily(name)
+            ?? throw new ArgumentException($"Unknown model_name '{name}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
         long Need(long? value, string what) => value ?? throw new ArgumentException($"{model} needs {what}, which neither the configuration nor the dataset gives.");
         var t = Need(Frames ?? frames, "the clip length (max_frames)");
         var k = Need(NumClasses ?? classes, "num_classes");

@@ -148,7 +148,12 @@ public sealed record TrainingConfig
         ["adamw-cosine"] = () => AdamWCosine,
     };
 
-    /// <summary>Every problem with this configuration as (YAML key, message); empty when it is usable.</summary>
+    /// <summary>
+    /// Every problem with this configuration as (YAML key, message); empty when it is usable. This is the one rule set
+    /// for a training configuration: <see cref="ConfigLoader"/> runs it on what it reads, <c>vt train</c> on the file
+    /// with its flags applied, and <see cref="Runs.Trainer"/> (through <see cref="EnsureValid"/>) on one built in code;
+    /// the optimizer, schedule and training loop behind the trainer rely on it and do not check again.
+    /// </summary>
     public IReadOnlyList<(string Key, string Message)> Problems()
     {
         var p = new List<(string, string)>();
@@ -159,7 +164,8 @@ public sealed record TrainingConfig
         static bool Finite(double d) => double.IsFinite(d);
         Need(Epochs >= 1, "num_epochs", "must be at least 1");
         Need(BatchSize >= 1, "batch_size", "must be at least 1");
-        Need(Finite(LearningRate) && LearningRate >= 0, "lr", "must be a finite number >= 0");
+        var lrValid = Finite(LearningRate) && LearningRate >= 0;
+        Need(lrValid, "lr", "must be a finite number >= 0");
         Need(Finite(WeightDecay) && WeightDecay >= 0, "weight_decay", "must be a finite number >= 0");
         Need(Beta1 is >= 0 and < 1 && Beta2 is >= 0 and < 1, "betas", "both must be in [0, 1)");
         Need(Finite(Eps) && Eps >= 0, "eps", "must be a finite number >= 0");
@@ -167,10 +173,11 @@ public sealed record TrainingConfig
         Need(!Nesterov || Optimizer != OptimizerKind.Sgd || Momentum > 0, "nesterov", "Nesterov momentum needs momentum > 0");
         Need(StepSize >= 1, "step_size", "must be at least 1");
         Need(Finite(Gamma) && Gamma > 0, "gamma", "must be a finite number > 0");
-        Need(Finite(WarmupEpochs) && WarmupEpochs >= 0 && WarmupEpochs <= Epochs, "warmup_epochs", $"must be in [0, num_epochs={Epochs.ToString(CultureInfo.InvariantCulture)}]");
+        // Cross-key bounds are checked only against a valid other key, so one bad value is one problem, not two.
+        Need(Finite(WarmupEpochs) && WarmupEpochs >= 0 && (Epochs < 1 || WarmupEpochs <= Epochs), "warmup_epochs", $"must be in [0, num_epochs={Epochs.ToString(CultureInfo.InvariantCulture)}]");
         Need(WarmupSteps is null or >= 0, "warmup_steps", "must be >= 0");
         Need(WarmupSteps is null || WarmupEpochs == 0, "warmup_steps", "give warmup_epochs or warmup_steps, not both");
-        Need(Finite(MinLr) && MinLr >= 0 && MinLr <= LearningRate, "min_lr", "must be in [0, lr]");
+        Need(Finite(MinLr) && MinLr >= 0 && (!lrValid || MinLr <= LearningRate), "min_lr", "must be in [0, lr]");
         Need(WarmupStartFactor is >= 0 and <= 1, "warmup_start_factor", "must be in [0, 1]");
         Need(LabelSmoothing is >= 0 and < 1, "label_smoothing", "must be in [0, 1)");
         Need(GradClipNorm is null || (double.IsFinite(GradClipNorm.Value) && GradClipNorm > 0), "grad_clip_norm", "must be a finite number > 0 (or null for no clipping)");

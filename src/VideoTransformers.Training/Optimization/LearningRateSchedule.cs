@@ -34,7 +34,11 @@ public sealed class LearningRateSchedule
     /// <summary>The current learning rate of the first group.</summary>
     public double CurrentLearningRate => _optimizer.ParamGroups.First().LearningRate;
 
-    /// <summary>Creates the schedule of <paramref name="config"/> for an epoch of <paramref name="stepsPerEpoch"/> optimizer steps.</summary>
+    /// <summary>
+    /// Creates the schedule of <paramref name="config"/> for an epoch of <paramref name="stepsPerEpoch"/> optimizer steps.
+    /// <paramref name="config"/> is taken as valid (<see cref="TrainingConfig.Problems"/> empty), as the trainer and
+    /// <see cref="OptimizerFactory"/> ensure; the schedule does not check it again.
+    /// </summary>
     public static LearningRateSchedule Create(TrainingConfig config, optim.Optimizer optimizer, int stepsPerEpoch)
     {
         ArgumentNullException.ThrowIfNull(config);

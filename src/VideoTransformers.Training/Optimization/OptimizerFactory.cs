@@ -12,12 +12,14 @@ public static class OptimizerFactory
     /// Creates the optimizer for <paramref name="model"/>'s trainable parameters. Build it after any
     /// <c>Module.to(dtype)</c> or <c>to(device)</c>: those replace the Parameter objects an optimizer holds.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="config"/> has problems (<see cref="TrainingConfig.Problems"/>).</exception>
     public static optim.Optimizer Create(TrainingConfig config, nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(model);
+        // A public entry point that takes a configuration built anywhere: checked here, once.
         config.EnsureValid();
-        return Create(config, ParameterGroups.Build(model, config.WeightDecay));
+        return CreateChecked(config, model);
     }
 
     /// <summary>
@@ -25,11 +27,21 @@ public static class OptimizerFactory
     /// decay set explicitly (TorchSharp's AdamW defaults to 0, PyTorch's to 0.01), and the learning rate, betas, eps and
     /// momentum of the configuration.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="config"/> has problems (<see cref="TrainingConfig.Problems"/>), or no group has parameters.</exception>
     public static optim.Optimizer Create(TrainingConfig config, IReadOnlyList<DecayGroup> groups)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(groups);
         config.EnsureValid();
+        return Build(config, groups);
+    }
+
+    /// <summary>As <see cref="Create(TrainingConfig, nn.Module)"/> for a configuration the caller has validated (the trainer's).</summary>
+    internal static optim.Optimizer CreateChecked(TrainingConfig config, nn.Module model) =>
+        Build(config, ParameterGroups.Build(model, config.WeightDecay));
+
+    private static optim.Optimizer Build(TrainingConfig config, IReadOnlyList<DecayGroup> groups)
+    {
         if (groups.Count == 0 || groups.All(g => g.Parameters.Count == 0)) throw new ArgumentException("The optimizer got no parameters.", nameof(groups));
         return config.Optimizer switch
         {

@@ -70,19 +70,22 @@ public sealed class Trainer : IDisposable
     /// <param name="config">The training configuration.</param>
     /// <param name="options">The run folder and artifacts.</param>
     /// <param name="logger">Receives the epoch summaries, checkpoints and warnings; optional.</param>
+    /// <exception cref="ArgumentException"><paramref name="config"/> has problems (<see cref="TrainingConfig.Problems"/>), or the model predicts fewer than 2 classes.</exception>
     public Trainer(VideoClassifier model, TrainingConfig config, TrainerOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(options.RunDirectory);
+        // The library's entry point for a configuration built in code, so it is checked here; the optimizer, schedule
+        // and loop behind it rely on this check and do not repeat it.
         config.EnsureValid();
         if (model.NumClasses < 2) throw new ArgumentException($"{model.GetName()} predicts {model.NumClasses} class; classification needs at least 2.", nameof(model));
         Model = model;
         Config = config;
         Options = options;
         _logger = logger ?? NullLogger.Instance;
-        Optimizer = OptimizerFactory.Create(config, model);
+        Optimizer = OptimizerFactory.CreateChecked(config, model);
         _trainable = model.parameters().Where(p => p.requires_grad).ToList();
         if (config.EmaDecay is { } decay) _ema = new ExponentialMovingAverage(model, decay);
     }

@@ -9,6 +9,17 @@ public static class ModelZoo
     /// <summary>The model families.</summary>
     public static IReadOnlyList<string> Families { get; } = new[] { "frame-vit", "vivit", "timesformer", "actionbert", "bilstm", "cnn-lstm" };
 
+    /// <summary>
+    /// Older spellings of family names, matched ignoring case: <c>ViT</c>, as the early seed project's configurations
+    /// name FrameViT (one ViT applied to each frame, then a transformer over the frames), is <c>frame-vit</c>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> FamilyAliases { get; } =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["ViT"] = "frame-vit" };
+
+    /// <summary>The family <paramref name="name"/> means: one of <see cref="Families"/> or a <see cref="FamilyAliases"/> spelling of one; null when it names none.</summary>
+    public static string? ResolveFamily(string name) =>
+        Families.Contains(name) ? name : FamilyAliases.TryGetValue(name, out var family) ? family : null;
+
     /// <summary>The benchmark presets (as in <c>vt bench --preset</c>).</summary>
     public static IReadOnlyDictionary<string, Func<ModelSpec>> Presets { get; } = new Dictionary<string, Func<ModelSpec>>
     {

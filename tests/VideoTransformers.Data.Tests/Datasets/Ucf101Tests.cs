@@ -95,6 +95,33 @@ public sealed class Ucf101Tests : IDisposable
         ((Action)(() => clips.Locate(13))).Should().Throw<ArgumentOutOfRangeException>();
     }
 
+    [Fact]
+    public void A_frame_stride_keeps_every_nth_frame_of_a_longer_window()
+    {
+        // 3 frames, every 4th, span 9; starts 5 apart: a 10-frame video holds one clip (start 5 would need 14), 8 frames none, 21 three.
+        var meta = new[] { new VideoMetadata(10, 25), new VideoMetadata(8, 25), new VideoMetadata(21, 25) };
+        var clips = new VideoClips(["a", "b", "c"], 3, 5, null, meta, frameStride: 4);
+
+        clips.Span.Should().Be(9);
+        clips.Count.Should().Be(1 + 0 + 3);
+        clips.FrameIndices(0).Should().Equal(0, 4, 8);
+        clips.Locate(3).Should().Be((2, 2));
+        clips.FrameIndices(3).Should().Equal(10, 14, 18);
+        clips.StartFrame(3).Should().Be(10);
+        ((Action)(() => new VideoClips(["a"], 3, 1, null, meta[..1], frameStride: 0))).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void The_sliced_length_is_one_computation_for_samplers_and_models()
+    {
+        FrameSlicing.Length(80, 8).Should().Be(10);
+        FrameSlicing.Length(81, 8).Should().Be(11);
+        FrameSlicing.Length(7L, 8L).Should().Be(1);
+        FrameSlicing.Length(long.MaxValue, 1L).Should().Be(long.MaxValue, "no overflow on the way");
+        new KthSamplingOptions(ClipLength: 30, Step: 4).Frames.Should().Be(8);
+        ((Action)(() => FrameSlicing.Length(10, 0))).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
     [SkippableFact]
     public void Names_are_matched_case_insensitively()
     {

@@ -41,6 +41,21 @@ public class ConfigTests
         });
     }
 
+    [Theory]
+    [InlineData("ViT")]
+    [InlineData("vit")]
+    public void The_early_seed_spelling_ViT_is_frame_vit(string name)
+    {
+        var config = ConfigLoader.Parse(Seed000.Replace("model_name: frame-vit", "model_name: " + name), "seed000.yaml");
+
+        config.Model.ModelName.Should().Be("frame-vit");
+        var spec = config.Model.ToModelSpec(channels: 1, height: 64, width: 64);
+        spec.Model.Should().Be("frame-vit");
+        (spec.FrameViT!.AttnDim, spec.FrameViT.PatchSize).Should().Be((64L, 8L), "frame-vit's own keys apply to ViT");
+        ConfigWriter.ToYaml(config).Should().Contain("model_name: frame-vit\n");
+        new ModelOptions { ModelName = name, NumClasses = 6, MaxFrames = 10 }.ToModelSpec(channels: 1, height: 64, width: 64).Model.Should().Be("frame-vit");
+    }
+
     [Fact]
     public void Frames_are_the_length_of_a_strided_slice()
     {
@@ -104,7 +119,12 @@ public class ConfigTests
 
     [Theory]
     [InlineData("lr: abc", "lr", "abc", "must be a finite number")]
-    [InlineData("lr: -0.1", "lr", "-0.1", "must be in [0,")]
+    [InlineData("lr: -0.1", "lr", "-0.1", "must be a finite number >= 0")]
+    [InlineData("step_size: 0", "step_size", "0", "must be at least 1")]
+    // Clip geometry reaches the samplers' int arithmetic and frame buffers: bounded far above real values.
+    [InlineData("max_frames: 1000000", "max_frames", "1000000", "must be in [1, 100000]")]
+    [InlineData("image_size: 5000", "image_size", "5000", "must be in [1, 4096]")]
+    [InlineData("betas: [0.9, 1.5]", "betas", "[0.9, 1.5]", "both must be in [0, 1)")]
     [InlineData("batch_size: 0", "batch_size", "0", "must be at least 1")]
     [InlineData("batch_size: 3.5", "batch_size", "3.5", "must be a whole number")]
     [InlineData("optimizer: adamx", "optimizer", "adamx", "must be one of adam, adamw, sgd")]

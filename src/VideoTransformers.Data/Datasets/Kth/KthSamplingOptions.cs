@@ -13,8 +13,8 @@ namespace VideoTransformers.Data.Datasets;
 /// windows are drawn inside it; clips the file does not list fall back to the whole clip.</param>
 public sealed record KthSamplingOptions(int ClipLength = 80, int Step = 8, int Width = 64, int Height = 64, bool UseSubsequences = false)
 {
-    /// <summary>Frames per sample: <c>ceil(ClipLength / Step)</c> (10 for the defaults).</summary>
-    public int Frames => (ClipLength + Step - 1) / Step;
+    /// <summary>Frames per sample: <c>ceil(ClipLength / Step)</c> (10 for the defaults), by <see cref="FrameSlicing.Length(int, int)"/>.</summary>
+    public int Frames => FrameSlicing.Length(ClipLength, Step);
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for non-positive sizes.</summary>
     public KthSamplingOptions Validate()

@@ -20,7 +20,7 @@ public sealed class Ucf101Dataset : IVideoDataset
         Videos = videos;
         ClassNames = classNames;
         Clips = new VideoClips(videos.Select(v => v.FilePath).ToList(), Options.FramesPerClip, Options.StepBetweenClips,
-            Options.FrameRate, metadata, maxDegreeOfParallelism);
+            Options.FrameRate, metadata, maxDegreeOfParallelism, Options.FrameStride);
     }
 
     /// <summary>The dataset of fold <paramref name="fold"/> (1–3), train or test part, of <paramref name="layout"/>.</summary>
