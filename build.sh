@@ -6,7 +6,7 @@
 #   ./build.sh build   deps + managed code; leaves the CLI at artifacts/vt/vt
 #   ./build.sh test    build + the whole test suite
 #   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)
-#   ./build.sh pack    build + NuGet packages in artifacts/packages
+#   ./build.sh pack    build + NuGet packages in artifacts/packages (with the vt tool, one package per platform)
 #   ./build.sh bench   build + benchmarks against PyTorch
 set -euo pipefail
 cd "$(dirname "$0")"

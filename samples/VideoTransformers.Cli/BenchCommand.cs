@@ -11,6 +11,7 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt bench</c>: times training or inference steps of a preset on synthetic input and prints one JSON line.</summary>
 public static class BenchCommand
 {
+    /// <summary>The text of <c>vt bench --help</c>.</summary>
     public const string Usage = """
         vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
         mpiexec -n N vt bench --preset NAME [--batch-size GLOBAL] ...     data-parallel training steps
@@ -25,6 +26,7 @@ public static class BenchCommand
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
         """;
 
+    /// <summary>Runs <c>vt bench</c>; returns the exit code.</summary>
     public static int Run(Args a)
     {
         var mode = a.Choice("mode", "train", "infer", "allreduce") ?? "train";

@@ -14,6 +14,7 @@ namespace VideoTransformers.Cli;
 /// <summary>Commands that need the training stack (train, eval, predict, demo, import-hf).</summary>
 public static partial class Commands
 {
+    /// <summary>The text of <c>vt eval --help</c>.</summary>
     public const string EvalUsage = """
         vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3] [--tta flips]
                 [--subset test|val] [--batch-size N] [--split ...] [--fold N] [--threads N]
@@ -23,6 +24,7 @@ public static partial class Commands
           the 8 flips of every volume.
         """;
 
+    /// <summary>The text of <c>vt predict --help</c>.</summary>
     public const string PredictUsage = """
         vt predict --checkpoint FILE VIDEO
           Decodes the video (uniformly spaced frames at the model's input size) and prints the top-5 classes with their

@@ -15,6 +15,7 @@ namespace VideoTransformers.Cli;
 /// </summary>
 public static class DemoCommand
 {
+    /// <summary>The text of <c>vt demo --help</c>.</summary>
     public const string Usage = """
         vt demo [--out DIR] [--epochs N] [--samples-per-class N] [--seed N] [--threads N] [--quiet]
           Trains FrameViT (order-invariant) and ViViT with a factorised encoder (temporal attention) on the embedded
@@ -23,9 +24,12 @@ public static class DemoCommand
           TensorBoard logs are left under DIR (default runs/demo).
         """;
 
+    /// <summary>The options <c>vt demo</c> takes a value for.</summary>
     public static readonly string[] Options = { "out", "epochs", "samples-per-class", "seed", "threads" };
+    /// <summary>The flags <c>vt demo</c> takes.</summary>
     public static readonly string[] Flags = { "quiet" };
 
+    /// <summary>Runs <c>vt demo</c>; returns the exit code.</summary>
     public static int Run(Args a)
     {
         var outDir = a.Get("out", Path.Combine("runs", "demo"))!;

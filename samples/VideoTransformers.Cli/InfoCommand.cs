@@ -6,6 +6,7 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt info</c>: what ffprobe says about each video, as one JSON object per line.</summary>
 public static class InfoCommand
 {
+    /// <summary>The text of <c>vt info --help</c>.</summary>
     public const string Usage = """
         vt info VIDEO...
           Prints one JSON object per file, one per line: file, frames, fps, width, height, codec. The frame count is
@@ -14,6 +15,7 @@ public static class InfoCommand
           install ffmpeg).
         """;
 
+    /// <summary>Runs <c>vt info</c> on its arguments; returns the exit code.</summary>
     public static int Run(string[] argv)
     {
         var a = new Args(argv, Array.Empty<string>(), Array.Empty<string>());

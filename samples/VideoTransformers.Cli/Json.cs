@@ -6,12 +6,14 @@ namespace VideoTransformers.Cli;
 /// <summary>JSON output of the CLI: indented, and NaN or infinite numbers (e.g. the accuracy of a class with no test samples) written as null.</summary>
 public static class Json
 {
+    /// <summary>The serializer options of every JSON the CLI writes.</summary>
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
         Converters = { new FiniteDoubleConverter(), new FiniteFloatConverter() },
     };
 
+    /// <summary>Serializes <paramref name="value"/> with <see cref="Options"/>.</summary>
     public static string Serialize(object? value) => JsonSerializer.Serialize(value, Options);
 
     private sealed class FiniteDoubleConverter : JsonConverter<double>

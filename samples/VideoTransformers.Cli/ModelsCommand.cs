@@ -6,12 +6,14 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt models</c>: lists the presets with parameter counts and FLOPs per clip.</summary>
 public static class ModelsCommand
 {
+    /// <summary>The text of <c>vt models --help</c>.</summary>
     public const string Usage = """
         vt models [--json] [--spec PRESET]
           Lists the model presets with their parameter counts and FLOPs per clip (forward pass, 2 per multiply-add).
           --spec PRESET prints that preset's full ModelSpec JSON (what checkpoints store next to their weights).
         """;
 
+    /// <summary>Runs <c>vt models</c>; returns the exit code.</summary>
     public static int Run(Args a)
     {
         if (a.Get("spec") is string preset)

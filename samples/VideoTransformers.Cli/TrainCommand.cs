@@ -16,6 +16,7 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt train</c>.</summary>
 public static partial class TrainCommand
 {
+    /// <summary>The text of <c>vt train --help</c>.</summary>
     public const string Usage = """
         vt train --model frame-vit|vivit|timesformer|actionbert|bilstm|cnn-lstm
                  [--variant joint|factorised-encoder|factorised-self-attention|factorised-dot-product|divided|space-only]
@@ -41,10 +42,13 @@ public static partial class TrainCommand
           through mpiexec: each finishes its step and rank 0 saves the checkpoint.
         """;
 
+    /// <summary>The options <c>vt train</c> takes a value for.</summary>
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
         "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout" };
+    /// <summary>The flags <c>vt train</c> takes.</summary>
     public static readonly string[] Flags = { "no-augment", "quiet", "subsequences" };
 
+    /// <summary>Runs <c>vt train</c>; returns the exit code (130 when Ctrl-C cancelled the run).</summary>
     public static int Run(Args a)
     {
         var run = a.Get("config") is string cfg ? ConfigLoader.Load(cfg) : new RunConfig();

@@ -136,6 +136,23 @@ public sealed class LibTorchSharpElfTests : IDisposable
         File.ReadAllBytes(path).Should().Equal(File.ReadAllBytes(Native.StockLibrary));
     }
 
+    [SkippableFact]
+    public void Weaken_patches_whatever_the_system_libstdcxx_and_only_in_the_two_flag_bytes()
+    {
+        var path = CopyOfStock();
+        var stock = File.ReadAllBytes(Native.StockLibrary);
+
+        LibTorchSharpElf.Weaken(path).Should().Be(LibTorchSharpElf.Outcome.Patched);
+
+        LibTorchSharpElf.IsWeak(path).Should().BeTrue();
+        var patched = File.ReadAllBytes(path);
+        var diff = DifferingOffsets(stock, patched);
+        diff.Should().NotBeEmpty().And.OnlyContain(i => i - diff[0] <= 1);
+        LibTorchSharpElf.Weaken(path).Should().Be(LibTorchSharpElf.Outcome.NotNeeded);
+        File.ReadAllBytes(path).Should().Equal(patched);
+        ReadelfFlags(path).Should().Be("WEAK");
+    }
+
     [Theory]
     [InlineData("GLIBCXX_3.4.32\0", true)]
     [InlineData("xGLIBCXX_3.4.32\0", true)]

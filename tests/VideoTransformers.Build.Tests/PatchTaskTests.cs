@@ -93,4 +93,32 @@ public sealed class PatchTaskTests : IDisposable
         engine.Errors.Should().BeEmpty();
         File.ReadAllBytes(lib).Should().Equal(File.ReadAllBytes(Native.StockLibrary));
     }
+
+    [Fact]
+    public void With_Always_the_library_is_patched_even_where_the_system_libstdcxx_is_new_enough()
+    {
+        File.Exists(Native.StockLibrary).Should().BeTrue();
+        var lib = Path.Combine(_dir, "libLibTorchSharp.so");
+        File.Copy(Native.StockLibrary, lib);
+        var newer = Path.Combine(_dir, "new-libstdc++.so.6");
+        File.WriteAllBytes(newer, Encoding.ASCII.GetBytes("\0GLIBCXX_3.4.32\0"));
+        var engine = new RecordingEngine();
+
+        new PatchLibTorchSharp { BuildEngine = engine, Files = [new TaskItem(lib)], SystemLibStdCxx = newer, Always = true }.Execute().Should().BeTrue();
+
+        engine.Errors.Should().BeEmpty();
+        LibTorchSharpElf.IsWeak(lib).Should().BeTrue("a package built on a new system must still load on Debian 12");
+        engine.Messages.Should().Contain(m => m.Message!.Contains("marked that requirement of " + lib + " weak", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_Always_a_refused_file_is_still_an_error_naming_it()
+    {
+        var bad = Path.Combine(_dir, "libLibTorchSharp.so");
+        File.WriteAllText(bad, "not a library");
+        var engine = new RecordingEngine();
+        new PatchLibTorchSharp { BuildEngine = engine, Files = [new TaskItem(bad)], Always = true }.Execute().Should().BeFalse();
+        engine.Errors.Should().ContainSingle().Which.Message.Should().Contain($"cannot make {bad} loadable").And.Contain("is not an ELF file");
+        File.ReadAllText(bad).Should().Be("not a library");
+    }
 }

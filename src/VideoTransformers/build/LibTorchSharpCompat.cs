@@ -75,9 +75,17 @@ namespace VideoTransformers.Build
         /// NuGet package cache keeps the stock bytes.
         /// </summary>
         /// <exception cref="InvalidOperationException">The library needs the version in a way that weakening would break.</exception>
-        public static Outcome Apply(string libraryPath, string systemLibStdCxx)
+        public static Outcome Apply(string libraryPath, string systemLibStdCxx) =>
+            Defines(systemLibStdCxx, Version) ? Outcome.SystemIsNewEnough : Weaken(libraryPath);
+
+        /// <summary>
+        /// Marks the requirement weak whatever this machine's libstdc++ is: for files that other machines will load
+        /// (the vt tool package). A weak requirement costs nothing where libstdc++ has the version. Same refusals and
+        /// same file replacement as <see cref="Apply"/>.
+        /// </summary>
+        /// <exception cref="InvalidOperationException">The library needs the version in a way that weakening would break.</exception>
+        public static Outcome Weaken(string libraryPath)
         {
-            if (Defines(systemLibStdCxx, Version)) return Outcome.SystemIsNewEnough;
             var bytes = File.ReadAllBytes(libraryPath);
             var flagsOffset = FindRequirement(bytes, libraryPath);
             if (flagsOffset < 0) return Outcome.NotNeeded;
@@ -192,27 +200,34 @@ namespace VideoTransformers.Build
         /// <summary>Overrides the system libstdc++ path (tests); empty means the loader's usual location.</summary>
         public string SystemLibStdCxx { get; set; } = "";
 
+        /// <summary>
+        /// Patches whatever this machine's libstdc++ is (<see cref="LibTorchSharpElf.Weaken"/>), for output that is
+        /// shipped to other machines, such as the vt tool package; the system libstdc++ is then not consulted.
+        /// </summary>
+        public bool Always { get; set; }
+
         /// <inheritdoc />
         public override bool Execute()
         {
-            var system = string.IsNullOrEmpty(SystemLibStdCxx) ? LibTorchSharpElf.FindSystemLibStdCxx() : SystemLibStdCxx;
-            if (system is null)
+            var system = Always ? null : string.IsNullOrEmpty(SystemLibStdCxx) ? LibTorchSharpElf.FindSystemLibStdCxx() : SystemLibStdCxx;
+            if (!Always && system is null)
             {
                 Log.LogMessage(MessageImportance.Low, "VideoTransformers: no system libstdc++.so.6 found; libLibTorchSharp.so left as it is.");
                 return true;
             }
+            var reason = Always ? "for any libstdc++ without " + LibTorchSharpElf.Version : $"{system} lacks {LibTorchSharpElf.Version}";
             foreach (var item in Files)
             {
                 try
                 {
-                    var outcome = LibTorchSharpElf.Apply(item.ItemSpec, system);
+                    var outcome = Always ? LibTorchSharpElf.Weaken(item.ItemSpec) : LibTorchSharpElf.Apply(item.ItemSpec, system!);
                     if (outcome == LibTorchSharpElf.Outcome.Patched)
                         Log.LogMessage(MessageImportance.Normal,
-                            $"VideoTransformers: {system} lacks {LibTorchSharpElf.Version}; marked that requirement of {item.ItemSpec} weak (only {LibTorchSharpElf.Symbol}, which nothing calls, uses it).");
+                            $"VideoTransformers: {reason}; marked that requirement of {item.ItemSpec} weak (only {LibTorchSharpElf.Symbol}, which nothing calls, uses it).");
                 }
                 catch (Exception e) when (e is InvalidOperationException || e is IOException || e is UnauthorizedAccessException)
                 {
-                    Log.LogError($"VideoTransformers: cannot make {item.ItemSpec} loadable with {system}: {e.Message}");
+                    Log.LogError($"VideoTransformers: cannot make {item.ItemSpec} loadable " + (Always ? "on older libstdc++" : $"with {system}") + $": {e.Message}");
                 }
             }
             return !Log.HasLoggedErrors;
