@@ -14,6 +14,7 @@ public static class BenchCommand
     /// <summary>The text of <c>vt bench --help</c>.</summary>
     public const string Usage = """
         vt bench --preset NAME | --spec FILE.json [--mode train|infer] [--batch-size N] [--steps N] [--warmup N] [--threads N]
+                 [--precision fp32|bf16]
         mpiexec -n N vt bench --preset NAME [--batch-size GLOBAL] ...     data-parallel training steps
         mpiexec -n N vt bench --mode allreduce [--megabytes MB] ...        all-reduce of one float32 gradient bucket
           Times steps of a model preset on random input (no data needed) and prints one JSON line:
@@ -23,6 +24,8 @@ public static class BenchCommand
           --megabytes (default 25, the gradient bucket size) and reports ms and GB/s.
           --threads N sets libtorch's intra-op pool, which also runs the matrix products (MKL); "threads" in the output is
           the size in effect (libtorch's default when --threads is not given).
+          --precision bf16 (with --mode infer) times inference with bfloat16 weights and inputs; "precision" in the output
+          says which ran. Training is float32 only.
           Presets: frame-vit-kth, vivit-organmnist3d, timesformer-ucf101, actionbert-ucf101 (and the others of `vt models`).
         """;
 
@@ -61,19 +64,23 @@ public static class BenchCommand
                 throw new UsageException($"Unknown preset '{preset}'. Presets: {string.Join(", ", ModelZoo.Presets.Keys)}.");
         }
         var batch = a.Int("batch-size", 8, 1);
+        var precision = Commands.Precision(a);
+        if (precision != InferencePrecision.Float32 && mode != "infer")
+            throw new UsageException($"--precision {precision.Name()} is for --mode infer: training keeps float32 weights (TorchSharp 0.107 has no autocast).");
         if (group is not null && mode != "train") throw new UsageException("Under mpiexec vt bench times data-parallel training (--mode train) or --mode allreduce.");
         manual_seed(0);
         using var model = make().Build();
         var ddp = group is null ? null : new DistributedDataParallel(model, group);
         ddp?.BroadcastState();
         var local = group is null ? batch : ShardedBatchSource.SliceOf(batch, group.Rank, group.WorldSize).Count;
+        if (precision != InferencePrecision.Float32) model.ForInference(precision);
         var result = Measure(model, mode, local, steps, warmup, ddp is null ? null : () => ddp.AllReduceGradients((double)local / batch));
         var json = new Dictionary<string, object>
         {
             ["preset"] = preset, ["mode"] = mode, ["batch_size"] = batch, ["steps"] = steps,
             ["ms_per_step"] = Math.Round(result.median, 3), ["ms_min"] = Math.Round(result.min, 3),
             ["clips_per_second"] = Math.Round(batch * 1000.0 / result.median, 2), ["peak_rss_mb"] = Math.Round(Rss.PeakMb(), 1),
-            ["threads"] = get_num_threads(), ["parameters"] = model.parameter_count(),
+            ["threads"] = get_num_threads(), ["precision"] = precision.Name(), ["parameters"] = model.parameter_count(),
             ["gflop_per_step"] = Math.Round(model.FlopsPerClip * batch * (mode == "train" ? 3.0 : 1.0) / 1e9, 3),
         };
         json["achieved_gflops"] = Math.Round((double)json["gflop_per_step"] / (result.median / 1000.0), 2);
@@ -112,7 +119,7 @@ public static class BenchCommand
     public static (double median, double min) Measure(VideoClassifier model, string mode, int batch, int steps, int warmup, Action? afterBackward = null)
     {
         using var inputs = NewDisposeScope();
-        var x = randn(new[] { (long)batch }.Concat(model.SampleShape).ToArray());
+        var x = model.MatchInput(randn(new[] { (long)batch }.Concat(model.SampleShape).ToArray()));
         var y = randint(model.NumClasses, new long[] { batch });
         using var opt = optim.Adam(model.parameters(), lr: 1e-4);
         var times = new List<double>();

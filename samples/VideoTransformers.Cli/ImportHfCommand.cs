@@ -11,6 +11,7 @@ public static class ImportHfCommand
     /// <summary>The weights file written into --out; its description is the .json of the same name.</summary>
     public const string CheckpointFile = "imported.safetensors";
 
+    /// <summary>The text of <c>vt import-hf --help</c>.</summary>
     public const string Usage = """
         vt import-hf FOLDER --out DIR
           Converts a Hugging Face VivitForVideoClassification or TimesformerForVideoClassification folder (config.json
@@ -21,6 +22,7 @@ public static class ImportHfCommand
           Prints a JSON summary.
         """;
 
+    /// <summary>Runs <c>vt import-hf</c> with parsed arguments; returns the exit code.</summary>
     public static int Run(Args a)
     {
         var folder = a.Positionals[0];

@@ -29,7 +29,7 @@ try
 {
     return command switch
     {
-        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "megabytes" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
+        "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "megabytes", "precision" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
         "info" => InfoCommand.Run(rest),
         "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),

@@ -40,6 +40,9 @@ public class CliTests
     [InlineData("--batch-size needs a value", "bench", "--preset", "frame-vit-kth", "--batch-size")]
     [InlineData("Unknown preset 'nope'", "bench", "--preset", "nope")]
     [InlineData("--mode must be one of train|infer", "bench", "--preset", "frame-vit-kth", "--mode", "fast")]
+    [InlineData("--precision bf16 is for --mode infer", "bench", "--preset", "frame-vit-kth", "--mode", "train", "--precision", "bf16")]
+    [InlineData("--precision must be one of fp32|bf16", "bench", "--preset", "frame-vit-kth", "--mode", "infer", "--precision", "fp16")]
+    [InlineData("--precision must be one of fp32|bf16", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--precision", "half")]
     [InlineData("--crops must be 1 or 3", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--crops", "2")]
     [InlineData("--subset must be one of test|val", "eval", "--checkpoint", "x.safetensors", "--dataset", "synthetic", "--subset", "train")]
     [InlineData("Expected 1 argument", "predict", "--checkpoint", "x.safetensors")]
@@ -90,6 +93,17 @@ public class CliTests
         r.GetProperty("ms_per_step").GetDouble().Should().BePositive();
         r.GetProperty("clips_per_second").GetDouble().Should().BePositive();
         r.GetProperty("peak_rss_mb").GetDouble().Should().BePositive();
+        r.GetProperty("precision").GetString().Should().Be("fp32");
+    }
+
+    [Fact]
+    public void Bench_runs_inference_in_bfloat16_when_asked()
+    {
+        var (code, stdout, stderr) = Vt("bench", "--preset", "vivit-organmnist3d", "--mode", "infer", "--batch-size", "2", "--steps", "2", "--threads", "1", "--precision", "bf16");
+        code.Should().Be(0, stderr);
+        using var doc = JsonDocument.Parse(stdout.Trim());
+        doc.RootElement.GetProperty("precision").GetString().Should().Be("bf16");
+        doc.RootElement.GetProperty("ms_per_step").GetDouble().Should().BePositive();
     }
 
     [SkippableFact]
@@ -120,8 +134,16 @@ public class CliTests
             var ckpt = Path.Combine(dir, "best.safetensors");
             (code, stdout, stderr) = Vt("eval", "--checkpoint", ckpt, "--dataset", "synthetic");
             code.Should().Be(0, stderr);
+            double fp32Accuracy;
             using (var eval = JsonDocument.Parse(stdout))
-                eval.RootElement.GetProperty("test_accuracy").GetDouble().Should().BeInRange(0, 1);
+                fp32Accuracy = eval.RootElement.GetProperty("test_accuracy").GetDouble();
+            fp32Accuracy.Should().BeInRange(0, 1);
+
+            // bfloat16 inference of the same checkpoint: the demo's accuracy must hold.
+            (code, stdout, stderr) = Vt("eval", "--checkpoint", ckpt, "--dataset", "synthetic", "--precision", "bf16");
+            code.Should().Be(0, stderr);
+            using (var eval = JsonDocument.Parse(stdout))
+                eval.RootElement.GetProperty("test_accuracy").GetDouble().Should().BeApproximately(fp32Accuracy, 0.02);
 
             // On the validation split the best checkpoint must reproduce the validation accuracy the run selected it by.
             (code, stdout, stderr) = Vt("eval", "--checkpoint", ckpt, "--dataset", "synthetic", "--subset", "val");
@@ -143,6 +165,12 @@ public class CliTests
             top.Should().HaveCount(5);
             top.Sum(t => t.GetProperty("probability").GetDouble()).Should().BeLessThanOrEqualTo(1.0001);
             top.Select(t => t.GetProperty("probability").GetDouble()).Should().BeInDescendingOrder();
+
+            (code, stdout, stderr) = Vt("predict", "--checkpoint", ckpt, "--precision", "bf16", clip);
+            code.Should().Be(0, stderr);
+            using var predBf16 = JsonDocument.Parse(stdout);
+            var topBf16 = predBf16.RootElement.GetProperty("top5").EnumerateArray().ToList();
+            topBf16[0].GetProperty("probability").GetDouble().Should().BeApproximately(top[0].GetProperty("probability").GetDouble(), 0.02);
         }
         finally
         {

@@ -70,9 +70,12 @@ public static class Evaluator
                 using var owned = batch;
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
+                // MatchInput also converts a float32 batch to a bfloat16 model's dtype (InferencePrecision.BFloat16).
+                var x = model.MatchInput(batch.Inputs);
                 var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
                 var output = model.forward(x);
+                // Loss and scores in float32: a bfloat16 cross-entropy would round the loss to 3 significant digits.
+                if (output.dtype is ScalarType.BFloat16 or ScalarType.Float16) output = output.to(float32);
                 var loss = nn.functional.cross_entropy(output, y).ToDouble();
                 if (!double.IsFinite(loss))
                     throw position?.NonFinite(loss)
