@@ -16,10 +16,10 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt train</c>.</summary>
 public static partial class TrainCommand
 {
-    public const string Usage = """
-        vt train --model frame-vit|vivit|timesformer|actionbert|bilstm|cnn-lstm
-                 [--variant joint|factorised-encoder|factorised-self-attention|factorised-dot-product|divided|space-only]
-                 [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
+    /// <summary>The help text; the families and their variants come from the registry.</summary>
+    public static string Usage => $$"""
+        vt train --model {{string.Join("|", ModelRegistry.FamilyNames)}}
+                 [--variant NAME] [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
                  [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--no-augment]
                  [--weight-decay X] [--label-smoothing X] [--drop-path X] [--ema-decay X]
@@ -36,7 +36,13 @@ public static partial class TrainCommand
           Data-parallel training: mpiexec -n N vt train ... (MPICH; see docs/distributed.md). --batch-size is the global
           batch; rank 0 writes the run; --dist-timeout (default 300) bounds every collective. Ctrl-C reaches every rank
           through mpiexec: each finishes its step and rank 0 saves the checkpoint.
+          --variant NAME picks the attention of a family that has several (`vt models` describes them):
+        {{VariantList()}}
         """;
+
+    /// <summary>One help line per family with variants: their names and the default.</summary>
+    private static string VariantList() => string.Join("\n", ModelRegistry.Families.Where(f => f.Variants.Count > 0)
+        .Select(f => $"    {f.Name}: {string.Join(", ", f.Variants.Select(v => v.Name))} (default: {f.DefaultVariant?.Name})"));
 
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
         "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout" };
@@ -62,7 +68,7 @@ public static partial class TrainCommand
         };
         training.EnsureValid();
         var model = a.Get("model") ?? run.Model.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
-        if (!ModelZoo.Families.Contains(model)) throw new UsageException($"--model must be one of {string.Join("|", ModelZoo.Families)}, got '{model}'.");
+        if (!ModelRegistry.TryGetFamily(model, out _)) throw new UsageException($"--model must be one of {string.Join("|", ModelRegistry.FamilyNames)}, got '{model}'.");
         var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
         var outDir = a.Required("out");
         var request = new TrainRequest(model, a.Get("variant"), a.Get("preset"), dataset, a.Get("data"), outDir, training, run,
@@ -210,13 +216,13 @@ public static partial class TrainCommand
         return result;
     }
 
-    private static ModelSpec WithDropPath(ModelSpec spec, double p) => spec.Model switch
+    private static ModelSpec WithDropPath(ModelSpec spec, double p)
     {
-        "frame-vit" => spec with { FrameViT = spec.FrameViT! with { DropPath = p } },
-        "vivit" => spec with { ViViT = spec.ViViT! with { DropPath = p } },
-        "timesformer" => spec with { TimeSformer = spec.TimeSformer! with { DropPath = p } },
-        _ => throw new UsageException($"--drop-path applies to frame-vit, vivit and timesformer, not {spec.Model}."),
-    };
+        var family = ModelRegistry.Family(spec.Model);
+        if (!family.Accepts(ModelSetting.DropPath))
+            throw new UsageException($"--drop-path applies to {string.Join(", ", ModelRegistry.Families.Where(f => f.Accepts(ModelSetting.DropPath)))}, not {spec.Model}.");
+        return family.Apply(spec, new ModelOverrides { DropPath = p });
+    }
 
     /// <summary>The results.json content.</summary>
     public static Dictionary<string, object?> Results(TrainRequest r, ModelSpec spec, DataBundle data, RunResult result)
@@ -227,7 +233,7 @@ public static partial class TrainCommand
         var d = new Dictionary<string, object?>
         {
             ["model"] = spec.Model,
-            ["variant"] = spec.ViViT?.Variant.ToString() ?? spec.TimeSformer?.Attention.ToString(),
+            ["variant"] = ModelRegistry.Family(spec.Model).VariantOf(spec)?.Id,
             ["dataset"] = data.Name,
             ["status"] = result.Status.ToString(),
             ["epochs"] = result.CompletedEpochs,

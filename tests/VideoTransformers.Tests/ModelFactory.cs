@@ -12,7 +12,7 @@ public static class SmallModels
     {
         Variant = v, Frames = 4, ImageHeight = 32, ImageWidth = 32, Channels = 1, TubeletT = 2, TubeletH = 16, TubeletW = 16,
         Dim = 32, Heads = 2, MlpDim = 64, Layers = 2, TemporalLayers = 1, Classes = 5,
-        Pooling = v is ViViTVariant.Joint or ViViTVariant.FactorisedEncoder ? Pooling.Cls : Pooling.Mean,
+        Pooling = v.HasClsToken ? Pooling.Cls : Pooling.Mean,
     };
 
     public static TimeSformerConfig TimeSformer(TimeSformerAttention a) => new()
@@ -29,8 +29,8 @@ public static class SmallModels
     public static IEnumerable<(string name, Func<VideoClassifier> create)> All()
     {
         yield return ("FrameViT", () => new FrameViT(FrameViT));
-        foreach (var v in Enum.GetValues<ViViTVariant>()) yield return ($"ViViT-{v}", () => new ViViT(ViViT(v)));
-        foreach (var a in Enum.GetValues<TimeSformerAttention>()) yield return ($"TimeSformer-{a}", () => new TimeSformer(TimeSformer(a)));
+        foreach (var v in ViViTVariant.All) yield return ($"ViViT-{v}", () => new ViViT(ViViT(v)));
+        foreach (var a in TimeSformerAttention.All) yield return ($"TimeSformer-{a}", () => new TimeSformer(TimeSformer(a)));
         yield return ("ActionBert", () => new ActionBert(ActionBert));
         yield return ("ActionBert-e2e", () => new ActionBert(ActionBert with { FrameEncoder = new FrameEncoderConfig(1, 16, 16, 8), MaxLength = 4 }));
         yield return ("BiLstm", () => new BiLstm(BiLstm));

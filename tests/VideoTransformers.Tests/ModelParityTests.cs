@@ -24,11 +24,11 @@ public class ModelParityTests(PythonReferenceFixture python)
     public static IEnumerable<object[]> Specs()
     {
         yield return ["frame-vit", new ModelSpec { Model = "frame-vit", FrameViT = SmallModels.FrameViT with { HeadHidden = 16 } }];
-        foreach (var v in Enum.GetValues<ViViTVariant>())
+        foreach (var v in ViViTVariant.All)
             yield return [$"vivit-{v}", new ModelSpec { Model = "vivit", ViViT = SmallModels.ViViT(v) }];
         yield return ["vivit-keras-mean-truncate", new ModelSpec { Model = "vivit", ViViT = SmallModels.ViViT(ViViTVariant.Joint) with
             { Pooling = Pooling.Mean, Frames = 5, ImageHeight = 36, Remainder = TubeletRemainder.Truncate, LayerNormEps = 1e-6, Gelu = "tanh" } }];
-        foreach (var a in Enum.GetValues<TimeSformerAttention>())
+        foreach (var a in TimeSformerAttention.All)
             yield return [$"timesformer-{a}", new ModelSpec { Model = "timesformer", TimeSformer = SmallModels.TimeSformer(a) with { HeadHidden = 16 } }];
         yield return ["actionbert", new ModelSpec { Model = "actionbert", ActionBert = SmallModels.ActionBert }];
         yield return ["actionbert-e2e", new ModelSpec { Model = "actionbert", ActionBert = SmallModels.ActionBert with { FrameEncoder = new FrameEncoderConfig(1, 16, 16, 8), MaxLength = 4 } }];

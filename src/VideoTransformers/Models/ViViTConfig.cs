@@ -2,23 +2,10 @@ using VideoTransformers.Blocks;
 
 namespace VideoTransformers.Models;
 
-/// <summary>The four ViViT attention variants (Arnab et al. 2021, §3.3).</summary>
-public enum ViViTVariant
-{
-    /// <summary>Model 1: joint spatio-temporal attention over all tubelet tokens.</summary>
-    Joint,
-    /// <summary>Model 2: a spatial encoder per frame, then a temporal encoder over frame-level tokens.</summary>
-    FactorisedEncoder,
-    /// <summary>Model 3: spatial then temporal self-attention inside every block.</summary>
-    FactorisedSelfAttention,
-    /// <summary>Model 4: heads split between spatial and temporal dot-product attention.</summary>
-    FactorisedDotProduct,
-}
-
 /// <summary>Configuration of <see cref="ViViT"/>. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.</summary>
 public sealed record ViViTConfig
 {
-    /// <summary>Attention variant.</summary>
+    /// <summary>Attention variant (one of <see cref="ViViTVariant.All"/>; specs store its id).</summary>
     public ViViTVariant Variant { get; init; } = ViViTVariant.Joint;
     /// <summary>Frames (or volume depth).</summary>
     public long Frames { get; init; } = 16;
