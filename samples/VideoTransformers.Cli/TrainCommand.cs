@@ -68,7 +68,10 @@ public static partial class TrainCommand
         };
         training.EnsureValid();
         var model = a.Get("model") ?? run.Model.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
-        if (!ModelRegistry.TryGetFamily(model, out _)) throw new UsageException($"--model must be one of {string.Join("|", ModelRegistry.FamilyNames)}, got '{model}'.");
+        if (!ModelRegistry.TryGetFamily(model, out var family)) throw new UsageException($"--model must be one of {string.Join("|", ModelRegistry.FamilyNames)}, got '{model}'.");
+        if (a.Get("variant") is { } variant && !family.Variants.Any(v => v.IsNamed(variant)))
+            throw new UsageException(family.Variants.Count == 0 ? $"--variant: {model} has no attention variants."
+                : $"--variant must be one of {string.Join("|", family.Variants.Select(v => v.Name))} for {model}, got '{variant}'.");
         var dataset = a.Choice("dataset", DataSources.Names) ?? throw new UsageException("--dataset is required.");
         var outDir = a.Required("out");
         var request = new TrainRequest(model, a.Get("variant"), a.Get("preset"), dataset, a.Get("data"), outDir, training, run,

@@ -24,6 +24,7 @@ public static class ModelRegistry
         ViViTFactorisedEncoder.Instance,
         ViViTFactorisedSelfAttention.Instance,
         ViViTFactorisedDotProduct.Instance,
+        ViViTShiftedWindow.Instance,
         TimeSformerDividedSpaceTime.Instance,
         TimeSformerJointSpaceTime.Instance,
         TimeSformerSpaceOnly.Instance,

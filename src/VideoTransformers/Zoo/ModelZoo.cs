@@ -17,6 +17,7 @@ public static class ModelZoo
         ["frame-vit-kth-patch64"] = () => new ModelSpec { Model = "frame-vit", FrameViT = FrameViTConfig.KthPatch64 },
         ["vivit-organmnist3d"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.KerasOrganMnist3D },
         ["vivit-small-fe"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.SmallFactorisedEncoder },
+        ["vivit-small-swin"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.SmallShiftedWindow },
         ["timesformer-ucf101"] = () => new ModelSpec { Model = "timesformer", TimeSformer = TimeSformerConfig.SeedUcf101 },
         ["timesformer-base-k400"] = () => new ModelSpec { Model = "timesformer", TimeSformer = TimeSformerConfig.BaseK400 },
         ["actionbert-ucf101"] = () => new ModelSpec { Model = "actionbert", ActionBert = ActionBertConfig.Ucf101Features },
