@@ -16,11 +16,10 @@ namespace VideoTransformers.Cli;
 /// <summary><c>vt train</c>.</summary>
 public static partial class TrainCommand
 {
-    /// <summary>The text of <c>vt train --help</c>.</summary>
-    public const string Usage = """
-        vt train --model frame-vit|vivit|timesformer|actionbert|bilstm|cnn-lstm
-                 [--variant joint|factorised-encoder|factorised-self-attention|factorised-dot-product|divided|space-only]
-                 [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
+    /// <summary>The text of <c>vt train --help</c>; the families and their variants come from the registry.</summary>
+    public static string Usage => $$"""
+        vt train --model {{string.Join("|", ModelRegistry.FamilyNames)}}
+                 [--variant NAME] [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
                  [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--no-augment]
                  [--weight-decay X] [--label-smoothing X] [--drop-path X] [--ema-decay X]
@@ -40,7 +39,13 @@ public static partial class TrainCommand
           Data-parallel training: mpiexec -n N vt train ... (MPICH; see docs/distributed.md). --batch-size is the global
           batch; rank 0 writes the run; --dist-timeout (default 300) bounds every collective. Ctrl-C reaches every rank
           through mpiexec: each finishes its step and rank 0 saves the checkpoint.
+          --variant NAME picks the attention of a family that has several (`vt models` describes them):
+        {{VariantList()}}
         """;
+
+    /// <summary>One help line per family with variants: their names and the default.</summary>
+    private static string VariantList() => string.Join("\n", ModelRegistry.Families.Where(f => f.Variants.Count > 0)
+        .Select(f => $"    {f.Name}: {string.Join(", ", f.Variants.Select(v => v.Name))} (default: {f.DefaultVariant?.Name})"));
 
     /// <summary>The options <c>vt train</c> takes a value for.</summary>
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
@@ -128,12 +133,16 @@ public static partial class TrainCommand
         string? model = null;
         if (a.Get("model") is { } flag)
         {
-            model = ModelZoo.ResolveFamily(flag) ?? throw new UsageException($"--model must be one of {string.Join("|", ModelZoo.Families)}, got '{flag}'.");
+            model = ModelZoo.ResolveFamily(flag) ?? throw new UsageException($"--model must be one of {string.Join("|", ModelRegistry.FamilyNames)}, got '{flag}'.");
             if (options.ModelName is { } named && named != model)
                 throw new UsageException($"--model {flag} contradicts model_name: {named} in {file}; give one of them, or make them agree.");
         }
         model ??= options.ModelName ?? throw new UsageException("--model is required (or model_name in --config).");
-        var family = model;
+        var family = ModelRegistry.TryGetFamily(model, out var f) ? f
+            : throw new UsageException($"model_name: {model} in {file} is not one of {string.Join("|", ModelRegistry.FamilyNames)}.");
+        if (a.Get("variant") is { } flagVariant && !family.Variants.Any(v => v.IsNamed(flagVariant)))
+            throw new UsageException(family.Variants.Count == 0 ? $"--variant: {model} has no attention variants."
+                : $"--variant must be one of {string.Join("|", family.Variants.Select(v => v.Name))} for {model}, got '{flagVariant}'.");
         var variant = Agree("variant", a.Get("variant"), "variant", options.Variant, (x, y) => SameVariant(family, x, y), file);
         var preset = Agree("preset", a.Get("preset"), "model_preset", options.Preset, (x, y) => x == y, file);
         return (model, options with { Variant = variant, Preset = preset });
@@ -148,22 +157,11 @@ public static partial class TrainCommand
     }
 
     // Spellings the zoo reads as the same variant (factorised/factorized, divided/divided_space_time) agree.
-    private static bool SameVariant(string family, string x, string y)
+    private static bool SameVariant(ModelFamily family, string x, string y)
     {
         if (x == y) return true;
-        try
-        {
-            return family switch
-            {
-                "vivit" => ModelZoo.ParseViViTVariant(x) == ModelZoo.ParseViViTVariant(y),
-                "timesformer" => ModelZoo.ParseTimeSformerAttention(x) == ModelZoo.ParseTimeSformerAttention(y),
-                _ => false,
-            };
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
+        var vx = family.Variants.FirstOrDefault(v => v.IsNamed(x));
+        return vx is not null && vx.IsNamed(y);
     }
 
     /// <summary>Everything one training run needs.</summary>
@@ -315,13 +313,13 @@ public static partial class TrainCommand
                                      $"(its clips are [{string.Join(", ", shape)}] as [frames, channels, height, width]).");
     }
 
-    private static ModelSpec WithDropPath(ModelSpec spec, double p) => spec.Model switch
+    private static ModelSpec WithDropPath(ModelSpec spec, double p)
     {
-        "frame-vit" => spec with { FrameViT = spec.FrameViT! with { DropPath = p } },
-        "vivit" => spec with { ViViT = spec.ViViT! with { DropPath = p } },
-        "timesformer" => spec with { TimeSformer = spec.TimeSformer! with { DropPath = p } },
-        _ => throw new UsageException($"--drop-path applies to frame-vit, vivit and timesformer, not {spec.Model}."),
-    };
+        var family = ModelRegistry.Family(spec.Model);
+        if (!family.Accepts(ModelSetting.DropPath))
+            throw new UsageException($"--drop-path applies to {string.Join(", ", ModelRegistry.Families.Where(f => f.Accepts(ModelSetting.DropPath)))}, not {spec.Model}.");
+        return family.Apply(spec, new ModelOverrides { DropPath = p });
+    }
 
     /// <summary>The results.json content.</summary>
     public static Dictionary<string, object?> Results(TrainRequest r, ModelSpec spec, DataBundle data, RunResult result)
@@ -332,7 +330,7 @@ public static partial class TrainCommand
         var d = new Dictionary<string, object?>
         {
             ["model"] = spec.Model,
-            ["variant"] = spec.ViViT?.Variant.ToString() ?? spec.TimeSformer?.Attention.ToString(),
+            ["variant"] = ModelRegistry.Family(spec.Model).VariantOf(spec)?.Id,
             ["dataset"] = data.Name,
             ["status"] = result.Status.ToString(),
             ["epochs"] = result.CompletedEpochs,

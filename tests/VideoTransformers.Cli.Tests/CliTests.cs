@@ -37,6 +37,9 @@ public class CliTests
     [InlineData("--dataset must be one of", "train", "--model", "frame-vit", "--dataset", "imagenet", "--out", "/tmp/x")]
     [InlineData("--model must be one of", "train", "--model", "resnet", "--dataset", "synthetic", "--out", "/tmp/x")]
     [InlineData("--out is required", "train", "--model", "vivit", "--dataset", "synthetic")]
+    [InlineData("--variant must be one of joint|factorised-encoder|factorised-self-attention|factorised-dot-product|shifted-window for vivit, got 'diagonal'",
+        "train", "--model", "vivit", "--variant", "diagonal", "--dataset", "synthetic", "--out", "/tmp/x")]
+    [InlineData("--variant: frame-vit has no attention variants", "train", "--model", "frame-vit", "--variant", "joint", "--dataset", "synthetic", "--out", "/tmp/x")]
     [InlineData("--batch-size needs a value", "bench", "--preset", "frame-vit-kth", "--batch-size")]
     [InlineData("Unknown preset 'nope'", "bench", "--preset", "nope")]
     [InlineData("--mode must be one of train|infer", "bench", "--preset", "frame-vit-kth", "--mode", "fast")]
@@ -72,6 +75,62 @@ public class CliTests
             stderr.Should().Contain("warmup_epochs").And.Contain("bad.yaml").And.NotContain("Unhandled exception").And.NotContain("   at ");
         }
         finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Help_and_models_list_every_registered_family_and_variant()
+    {
+        var (code, help, _) = Vt("train", "--help");
+        code.Should().Be(0);
+        var (code2, models, stderr) = Vt("models");
+        code2.Should().Be(0, stderr);
+        var (code3, json, stderr3) = Vt("models", "--json");
+        code3.Should().Be(0, stderr3);
+        using var doc = JsonDocument.Parse(json);
+        var families = doc.RootElement.GetProperty("families").EnumerateArray().ToList();
+        families.Select(f => f.GetProperty("name").GetString()).Should().Equal(ModelRegistry.FamilyNames);
+        help.Should().Contain("--model " + string.Join("|", ModelRegistry.FamilyNames));
+        foreach (var family in ModelRegistry.Families)
+        {
+            var listed = families.Single(f => f.GetProperty("name").GetString() == family.Name).GetProperty("variants").EnumerateArray()
+                .Select(v => (v.GetProperty("name").GetString(), v.GetProperty("description").GetString())).ToList();
+            listed.Should().Equal(family.Variants.Select(v => ((string?)v.Name, (string?)v.Description)));
+            if (family.Variants.Count > 0) help.Should().Contain($"{family.Name}: {string.Join(", ", family.Variants.Select(v => v.Name))}");
+            foreach (var v in family.Variants) models.Should().Contain(v.Name).And.Contain(v.Description);
+        }
+        models.Should().Contain("shifted-window [swin]").And.Contain("vivit-small-swin");
+    }
+
+    [Fact]
+    public void A_new_variant_trains_for_one_epoch_through_vt_train()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "vt-cli-swin-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, stdout, stderr) = Vt("train", "--model", "vivit", "--variant", "shifted-window", "--dataset", "synthetic", "--epochs", "1",
+                "--batch-size", "32", "--seed", "5", "--threads", "2", "--out", dir, "--quiet");
+            code.Should().Be(0, stderr);
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+            {
+                var r = results.RootElement;
+                (r.GetProperty("model").GetString(), r.GetProperty("variant").GetString(), r.GetProperty("epochs").GetInt32()).Should().Be(("vivit", "ShiftedWindow", 1));
+                r.GetProperty("test_accuracy").GetDouble().Should().BeInRange(0, 1);
+                r.GetProperty("flops_per_clip").GetInt64().Should().BePositive();
+            }
+            var spec = CheckpointInfo.Load(Path.Combine(dir, "best.json")).Model!;
+            spec.ViViT!.Variant.Should().BeSameAs(ViViTShiftedWindow.Instance);
+            spec.ViViT.Pooling.Should().Be(VideoTransformers.Blocks.Pooling.Mean);
+            File.Exists(Path.Combine(dir, "attention.png")).Should().BeTrue("the variant registers how its attention map is read");
+            File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Should().HaveCount(2, "a header and one epoch");
+            (code, stdout, stderr) = Vt("eval", "--checkpoint", Path.Combine(dir, "best.safetensors"), "--dataset", "synthetic");
+            code.Should().Be(0, stderr);
+            using var eval = JsonDocument.Parse(stdout);
+            eval.RootElement.GetProperty("test_accuracy").GetDouble().Should().BeInRange(0, 1);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
     }
 
     [Fact]

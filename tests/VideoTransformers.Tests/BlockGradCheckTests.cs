@@ -1,4 +1,5 @@
 using VideoTransformers.Blocks;
+using VideoTransformers.Models;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Torch;
 using Xunit;
@@ -41,6 +42,21 @@ public class BlockGradCheckTests
         using var block = new TransformerBlock(new BlockOptions(6, 2, 10, AttnDim: 4), preNorm);
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 2, 4, 6 }, ScalarType.Float64, requires_grad: true);
+        GradCheck.CheckModule(block, t => block.forward(t), x);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Window_attention_gradients_match_finite_differences(bool shifted)
+    {
+        manual_seed(25);
+        // 4×3×2 tokens in 2×2×3 windows: time shifted, height shifted and padded, width clipped to the grid.
+        using var attn = new ViViTShiftedWindow.WindowAttention3D(4, 2, (2, 2, 3), shifted);
+        using var block = new TransformerBlock(new BlockOptions(4, 2, 8), attention: o => new ViViTShiftedWindow.WindowAttention3D(o.Dim, o.Heads, (2, 2, 3), shifted));
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 2, 4, 3, 2, 4 }, ScalarType.Float64, requires_grad: true);
+        GradCheck.CheckModule(attn, t => attn.forward(t), x);
         GradCheck.CheckModule(block, t => block.forward(t), x);
     }
 

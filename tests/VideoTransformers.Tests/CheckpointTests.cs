@@ -77,6 +77,7 @@ public class CheckpointTests(ITestOutputHelper output)
         { "frame-vit-kth-patch64", 3_466_502, 122_083_584 },
         { "vivit-organmnist3d", 1_656_971, 91_462_400 },
         { "vivit-small-fe", 865_414, 168_921_600 },
+        { "vivit-small-swin", 552_950, 620_758_528 },
         { "timesformer-ucf101", 6_600_293, 20_678_317_056 },
         { "timesformer-base-k400", 121_566_352, 391_660_560_384 },
         { "actionbert-ucf101", 3_325_541, 220_518_912 },

@@ -19,7 +19,20 @@ public class MainCheckpointTests
 {
     private static string Fixture(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "main-c5c74e4", file);
 
-    public static IEnumerable<object[]> Names() => SmallModels.Names();
+    /// <summary>The small models that came after c5c74e4, which therefore have no fixture there.</summary>
+    private static readonly string[] Newer = ["ViViT-ShiftedWindow"];
+
+    public static IEnumerable<object[]> Names() => SmallModels.Names().Where(n => !Newer.Contains((string)n[0]));
+
+    [Fact]
+    public void Every_small_model_but_the_newer_ones_has_a_fixture_and_every_fixture_a_model()
+    {
+        var fixtures = Directory.GetFiles(Path.GetDirectoryName(Fixture("x"))!, "*.logits.safetensors")
+            .Select(f => Path.GetFileName(f)[..^".logits.safetensors".Length]);
+        var models = SmallModels.All().Select(m => m.name).ToList();
+        models.Should().Contain(Newer);
+        fixtures.Should().BeEquivalentTo(models.Except(Newer));
+    }
 
     [Theory]
     [MemberData(nameof(Names))]

@@ -24,11 +24,14 @@ public class ModelParityTests(PythonReferenceFixture python)
     public static IEnumerable<object[]> Specs()
     {
         yield return ["frame-vit", new ModelSpec { Model = "frame-vit", FrameViT = SmallModels.FrameViT with { HeadHidden = 16 } }];
-        foreach (var v in Enum.GetValues<ViViTVariant>())
+        foreach (var v in ViViTVariant.All)
             yield return [$"vivit-{v}", new ModelSpec { Model = "vivit", ViViT = SmallModels.ViViT(v) }];
         yield return ["vivit-keras-mean-truncate", new ModelSpec { Model = "vivit", ViViT = SmallModels.ViViT(ViViTVariant.Joint) with
             { Pooling = Pooling.Mean, Frames = 5, ImageHeight = 36, Remainder = TubeletRemainder.Truncate, LayerNormEps = 1e-6, Gelu = "tanh" } }];
-        foreach (var a in Enum.GetValues<TimeSformerAttention>())
+        // Every block shifted or not, no padding and no clipping, with the MLP head, tanh GELU and another LayerNorm epsilon.
+        yield return ["vivit-shifted-window-even", new ModelSpec { Model = "vivit", ViViT = SmallModels.ShiftedWindow with
+            { ImageHeight = 64, ImageWidth = 64, WindowT = 2, WindowH = 2, WindowW = 2, Layers = 3, HeadHidden = 16, Gelu = "tanh", LayerNormEps = 1e-6 } }];
+        foreach (var a in TimeSformerAttention.All)
             yield return [$"timesformer-{a}", new ModelSpec { Model = "timesformer", TimeSformer = SmallModels.TimeSformer(a) with { HeadHidden = 16 } }];
         yield return ["actionbert", new ModelSpec { Model = "actionbert", ActionBert = SmallModels.ActionBert }];
         yield return ["actionbert-e2e", new ModelSpec { Model = "actionbert", ActionBert = SmallModels.ActionBert with { FrameEncoder = new FrameEncoderConfig(1, 16, 16, 8), MaxLength = 4 } }];
@@ -171,6 +174,30 @@ public class ModelParityTests(PythonReferenceFixture python)
         python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = block.forward(l["x"]) },
             new { kind = "block", dim = 16, heads = 4, mlp = 32, attn_dim = 24, pre_norm = preNorm }, grad: inputs.Keys.ToList(), atol: 1e-5, rtol: 1e-5)
             .Should().Be(1 + inputs.Count, "the output, the input's gradient and every parameter's are compared");
+    }
+
+    /// <summary>
+    /// The shifted-window attention alone in float64, on a grid where time is shifted, height shifted and padded and
+    /// width clipped, against the reference's Video Swin attention (tests/python/ref_models.py, WindowAttention3D).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Window_attention_matches_pytorch(bool shifted)
+    {
+        manual_seed(13);
+        using var attn = new ViViTShiftedWindow.WindowAttention3D(12, 3, (2, 2, 3), shifted);
+        attn.to(ScalarType.Float64);
+        using var scope = NewDisposeScope();
+        using (no_grad())
+            foreach (var p in attn.parameters()) { using var n = randn(p.shape, ScalarType.Float64) * 0.1; p.add_(n); }
+        var inputs = new Dictionary<string, Tensor> { ["x"] = randn(new long[] { 2, 4, 3, 2, 12 }, ScalarType.Float64) };
+        foreach (var (pname, p) in attn.named_parameters()) inputs["p." + pname] = p;
+        var grads = inputs.Keys.ToList();
+        foreach (var (bname, b) in attn.named_buffers()) inputs["b." + bname] = b;
+        python.Check("block_forward", inputs, l => new Dictionary<string, Tensor> { ["y"] = attn.forward(l["x"]) },
+            new { kind = "window_attention", dim = 12, heads = 3, window = new[] { 2, 2, 3 }, shifted }, grad: grads, atol: 1e-10, rtol: 1e-10)
+            .Should().Be(1 + grads.Count, "the output, the input's gradient and every parameter's are compared");
     }
 
     [SkippableFact]

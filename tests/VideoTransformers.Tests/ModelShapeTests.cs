@@ -54,6 +54,7 @@ public class ModelShapeTests
     [InlineData("ViViT-FactorisedEncoder")]
     [InlineData("ViViT-FactorisedSelfAttention")]
     [InlineData("ViViT-FactorisedDotProduct")]
+    [InlineData("ViViT-ShiftedWindow")]
     [InlineData("TimeSformer-DividedSpaceTime")]
     [InlineData("TimeSformer-JointSpaceTime")]
     public void Reversing_frames_changes_the_output_of_temporal_models(string name)

@@ -142,6 +142,8 @@ public static class NoAbortCases
 
         foreach (var c in Four(nameof(FactorisedSelfAttentionBlock), () => new FactorisedSelfAttentionBlock(Options), [1, 2, 4, 32], 3)) yield return c;
         foreach (var c in Four(nameof(FactorisedDotProductAttention), () => new FactorisedDotProductAttention(32, 2), [1, 2, 4, 32], 3)) yield return c;
+        foreach (var c in Four(nameof(ViViTShiftedWindow.WindowAttention3D), () => new ViViTShiftedWindow.WindowAttention3D(32, 2, (2, 2, 2), shifted: true),
+                     [1, 2, 4, 4, 32], 4)) yield return c;
         foreach (var c in Four(nameof(LearnedPositionalEmbedding), () => new LearnedPositionalEmbedding(5, 32), [1, 5, 32], 2, [32])) yield return c;
         foreach (var c in Four(nameof(SpaceTimePositionalEmbedding), () => new SpaceTimePositionalEmbedding(2, 4, 32), [1, 2, 4, 32], 3)) yield return c;
         foreach (var c in Four(nameof(Mlp), () => new Mlp(32, 64), [1, 5, 32], 2, [])) yield return c;

@@ -14,7 +14,7 @@ namespace VideoTransformers.Tests;
 public partial class ParameterNameDocTests
 {
     private static readonly string[] DocumentedPresets =
-        ["frame-vit-kth", "vivit-organmnist3d", "vivit-small-fe", "timesformer-ucf101", "actionbert-ucf101", "cnn-lstm-kth"];
+        ["frame-vit-kth", "vivit-organmnist3d", "vivit-small-fe", "vivit-small-swin", "timesformer-ucf101", "actionbert-ucf101", "cnn-lstm-kth"];
 
     /// <summary>The document's sections by heading, each with its table rows as (first-column names, second column).</summary>
     private static Dictionary<string, List<(string[] Names, string Second)>> Sections()

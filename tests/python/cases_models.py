@@ -36,6 +36,9 @@ def block_forward(t, a):
     elif kind == "patch_embedding":
         m = ref_models.PatchEmbedding(a["patch_dim"], a["dim"])
         args = (ref_models.patchify(t["x"], a["patch"]),)
+    elif kind == "window_attention":
+        m = ref_models.WindowAttention3D(a["dim"], a["heads"], a["window"], a["shifted"])
+        args = (t["x"],)
     elif kind == "fdp":
         m = ref_models.FDPAttention(a["dim"], a["heads"])
         args = (t["x"],)

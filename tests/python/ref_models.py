@@ -189,6 +189,117 @@ class FDPBlock(nn.Module):
         return x + self.mlp(self.norm2(x))
 
 
+def _window_size(grid, window, shift):
+    """Video Swin's get_window_size: a window no larger than the grid, and no shift along an axis it covers."""
+    ws, ss = list(window), list(shift)
+    for i in range(3):
+        if grid[i] <= window[i]:
+            ws[i], ss[i] = grid[i], 0
+    return tuple(ws), tuple(ss)
+
+
+def _partition(x, ws):
+    """[B, D, H, W, C] -> [B * windows, N, C] (Video Swin's window_partition)."""
+    b, d, h, w, c = x.shape
+    x = x.view(b, d // ws[0], ws[0], h // ws[1], ws[1], w // ws[2], ws[2], c)
+    return x.permute(0, 1, 3, 5, 2, 4, 6, 7).reshape(-1, ws[0] * ws[1] * ws[2], c)
+
+
+def _reverse(windows, ws, b, d, h, w):
+    """The inverse of _partition (Video Swin's window_reverse)."""
+    x = windows.view(b, d // ws[0], h // ws[1], w // ws[2], ws[0], ws[1], ws[2], -1)
+    return x.permute(0, 1, 4, 2, 5, 3, 6, 7).reshape(b, d, h, w, -1)
+
+
+def _shift_mask(dp, hp, wp, ws, ss):
+    """Video Swin's compute_mask: label the regions of the rolled grid with slices, -100 between different labels."""
+    img = torch.zeros(1, dp, hp, wp, 1)
+    cnt = 0
+    for d in (slice(-ws[0]), slice(-ws[0], -ss[0]), slice(-ss[0], None)):
+        for h in (slice(-ws[1]), slice(-ws[1], -ss[1]), slice(-ss[1], None)):
+            for w in (slice(-ws[2]), slice(-ws[2], -ss[2]), slice(-ss[2], None)):
+                img[:, d, h, w, :] = cnt
+                cnt += 1
+    mw = _partition(img, ws).squeeze(-1)                      # [windows, N]
+    m = mw.unsqueeze(1) - mw.unsqueeze(2)
+    return m.masked_fill(m != 0, -100.0).masked_fill(m == 0, 0.0)
+
+
+def _relative_index(window, table):
+    """Swin's relative_position_index for a window, with the offsets laid out for a table sized for `table`."""
+    coords = torch.stack(torch.meshgrid(*(torch.arange(n) for n in window), indexing="ij")).flatten(1)   # [3, N]
+    rel = (coords[:, :, None] - coords[:, None, :]).permute(1, 2, 0)                                      # [N, N, 3]
+    rel = rel + torch.tensor([table[0] - 1, table[1] - 1, table[2] - 1])
+    return rel[..., 0] * (2 * table[1] - 1) * (2 * table[2] - 1) + rel[..., 1] * (2 * table[2] - 1) + rel[..., 2]
+
+
+class WindowAttention3D(nn.Module):
+    """Video Swin (Liu et al. 2022) window attention with the shift, padding and mask of SwinTransformerBlock3D's first
+    half, on normalised tokens [B, D, H, W, C]. A window clipped to a smaller grid reads the bias of its own offsets."""
+
+    def __init__(self, dim, heads, window, shifted, qkv_bias=True):
+        super().__init__()
+        self.window, self.heads = tuple(window), heads
+        self.shift = tuple(w // 2 for w in window) if shifted else (0, 0, 0)
+        self.scale = (dim // heads) ** -0.5
+        w0, w1, w2 = window
+        self.relative_position_bias_table = nn.Parameter(torch.zeros((2 * w0 - 1) * (2 * w1 - 1) * (2 * w2 - 1), heads))
+        self.register_buffer("relative_position_index", _relative_index(self.window, self.window))
+        self.qkv = nn.Linear(dim, 3 * dim, bias=qkv_bias)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, d, h, w, c = x.shape
+        ws, ss = _window_size((d, h, w), self.window, self.shift)
+        pads = [(ws[i] - n % ws[i]) % ws[i] for i, n in enumerate((d, h, w))]
+        x = F.pad(x, (0, 0, 0, pads[2], 0, pads[1], 0, pads[0]))
+        _, dp, hp, wp, _ = x.shape
+        shifted = any(s > 0 for s in ss)
+        if shifted:
+            x = torch.roll(x, shifts=(-ss[0], -ss[1], -ss[2]), dims=(1, 2, 3))
+        win = _partition(x, ws)
+        bw, n, _ = win.shape
+        q, k, v = self.qkv(win).reshape(bw, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        attn = (q * self.scale) @ k.transpose(-2, -1)
+        index = self.relative_position_index if ws == self.window else _relative_index(ws, self.window)
+        bias = self.relative_position_bias_table[index.reshape(-1)].reshape(n, n, -1).permute(2, 0, 1)
+        attn = attn + bias.unsqueeze(0)
+        if shifted:
+            mask = _shift_mask(dp, hp, wp, ws, ss).to(attn)
+            nw = mask.shape[0]
+            attn = (attn.view(bw // nw, nw, self.heads, n, n) + mask.unsqueeze(1).unsqueeze(0)).view(-1, self.heads, n, n)
+        out = self.proj((attn.softmax(-1) @ v).transpose(1, 2).reshape(bw, n, c))
+        x = _reverse(out, ws, b, dp, hp, wp)
+        if shifted:
+            x = torch.roll(x, shifts=ss, dims=(1, 2, 3))
+        return x[:, :d, :h, :w].contiguous()
+
+
+class SwinBlock(nn.Module):
+    def __init__(self, dim, heads, mlp, window, shifted, eps, gelu):
+        super().__init__()
+        self.norm1, self.attn = nn.LayerNorm(dim, eps=eps), WindowAttention3D(dim, heads, window, shifted)
+        self.norm2, self.mlp = nn.LayerNorm(dim, eps=eps), Mlp(dim, mlp, gelu)
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.mlp(self.norm2(x))
+
+
+class SwinEncoder(nn.Module):
+    """One Video Swin stage without patch merging: blocks alternating regular and shifted windows, then a LayerNorm."""
+
+    def __init__(self, depth, window, dim, heads, mlp, eps, gelu):
+        super().__init__()
+        self.blocks = nn.ModuleList([SwinBlock(dim, heads, mlp, window, i % 2 == 1, eps, gelu) for i in range(depth)])
+        self.norm = nn.LayerNorm(dim, eps=eps)
+
+    def forward(self, x):
+        for b in self.blocks:
+            x = b(x)
+        return self.norm(x)
+
+
 class SpaceTimePE(nn.Module):
     def __init__(self, t, s, d):
         super().__init__()
@@ -221,6 +332,9 @@ class ViViT(nn.Module):
             self.spatial = Encoder(c["Layers"], **kw)
             self.temporal_pos_embed = PosEmbed(nt + pre, d)
             self.temporal = Encoder(c["TemporalLayers"], **kw)
+        elif self.variant == "ShiftedWindow":
+            self.grid = (nt, nh, nw)
+            self.encoder = SwinEncoder(c["Layers"], (c["WindowT"], c["WindowH"], c["WindowW"]), d, c["Heads"], c["MlpDim"], eps, gelu)
         else:
             self.pos_embed = SpaceTimePE(nt, ns, d)
             blk = FSABlock if self.variant == "FactorisedSelfAttention" else FDPBlock
@@ -246,6 +360,9 @@ class ViViT(nn.Module):
                 f = torch.cat([self.temporal_token.expand(b, 1, d), f], 1)
             f = self.temporal(self.temporal_pos_embed(f))
             return self.head(f[:, 0] if self.cls else f.mean(1))
+        if self.variant == "ShiftedWindow":
+            x = self.encoder(x.reshape(b, *self.grid, d))
+            return self.head(x.mean((1, 2, 3)))
         x = self.pos_embed(x)
         for blk in self.blocks:
             x = blk(x)

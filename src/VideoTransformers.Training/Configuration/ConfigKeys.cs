@@ -12,18 +12,14 @@ internal static class ConfigKeys
 {
     public const string TrainingPresetKey = "training_preset";
 
-    private static readonly string[] ViTs = ["frame-vit", "vivit", "timesformer"];
-    private static readonly string[] Transformers = ["frame-vit", "vivit", "timesformer", "actionbert"];
-    private static readonly string[] VideoModels = ["frame-vit", "vivit", "timesformer", "actionbert", "cnn-lstm"];
-    private static readonly string[] FeatureModels = ["actionbert", "bilstm", "cnn-lstm"];
-    private static readonly string[] Rnns = ["bilstm", "cnn-lstm"];
+    /// <summary>The families (in the registry's order) that have <paramref name="setting"/>.</summary>
+    private static string[] Having(ModelSetting setting) => ModelRegistry.Families.Where(f => f.Accepts(setting)).Select(f => f.Name).ToArray();
 
-    /// <summary>Every spelling of a ViViT variant or TimeSformer attention scheme the zoo accepts.</summary>
-    private static readonly string[] VariantNames =
-    [
-        "joint", "factorised-encoder", "factorized-encoder", "factorised-self-attention", "factorized-self-attention",
-        "factorised-dot-product", "factorized-dot-product", "divided", "divided_space_time", "joint_space_time", "space-only", "space_only",
-    ];
+    /// <summary>The families that take video frames.</summary>
+    private static string[] VideoModels => ModelRegistry.Families.Where(f => f.Input == ModelInput.Video).Select(f => f.Name).ToArray();
+
+    /// <summary>The families with attention variants.</summary>
+    private static string[] WithVariants => ModelRegistry.Families.Where(f => f.Variants.Count > 0).Select(f => f.Name).ToArray();
 
     /// <summary>
     /// The longest clip window (<c>max_frames</c>, <c>slicing_step</c>) a file may ask for: far above real clips (KTH's
@@ -52,36 +48,36 @@ internal static class ConfigKeys
             keys.Add(new ConfigKey(name, false, null, (rc, v) => rc with { Training = apply(rc.Training, v) }, rc => write(rc.Training)));
 
         // ---- model: seed 000's keys first, in its order ----
-        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelZoo.Families, ModelZoo.FamilyAliases) }, m => m.ModelName);
-        M("patch_size", ViTs, (m, v) => m with { PatchSize = v.Long(1) }, m => Num(m.PatchSize));
-        M("token_dim", Transformers, (m, v) => m with { TokenDim = v.Long(1) }, m => Num(m.TokenDim));
-        M("attn_dim", ["frame-vit"], (m, v) => m with { AttnDim = v.Long(1) }, m => Num(m.AttnDim));
-        M("num_heads", Transformers, (m, v) => m with { NumHeads = v.Long(1) }, m => Num(m.NumHeads));
-        M("mlp_size", Transformers, (m, v) => m with { MlpSize = v.Long(1) }, m => Num(m.MlpSize));
-        M("num_tf_layers", Transformers, (m, v) => m with { NumTfLayers = v.Int(1) }, m => Num(m.NumTfLayers));
+        M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelRegistry.FamilyNames, ModelZoo.FamilyAliases) }, m => m.ModelName);
+        M("patch_size", Having(ModelSetting.PatchSize), (m, v) => m with { PatchSize = v.Long(1) }, m => Num(m.PatchSize));
+        M("token_dim", Having(ModelSetting.Dim), (m, v) => m with { TokenDim = v.Long(1) }, m => Num(m.TokenDim));
+        M("attn_dim", Having(ModelSetting.AttnDim), (m, v) => m with { AttnDim = v.Long(1) }, m => Num(m.AttnDim));
+        M("num_heads", Having(ModelSetting.Heads), (m, v) => m with { NumHeads = v.Long(1) }, m => Num(m.NumHeads));
+        M("mlp_size", Having(ModelSetting.MlpDim), (m, v) => m with { MlpSize = v.Long(1) }, m => Num(m.MlpSize));
+        M("num_tf_layers", Having(ModelSetting.Layers), (m, v) => m with { NumTfLayers = v.Int(1) }, m => Num(m.NumTfLayers));
         M("num_classes", null, (m, v) => m with { NumClasses = v.Long(2) }, m => Num(m.NumClasses));
         M("max_frames", null, (m, v) => m with { MaxFrames = v.Long(1, MaxClipFrames) }, m => Num(m.MaxFrames));
         M("slicing_step", null, (m, v) => m with { SlicingStep = v.Long(1, MaxClipFrames) }, m => Num(m.SlicingStep));
         // ---- model: the other families ----
         M("model_preset", null, (m, v) => m with { Preset = v.Choice(ModelZoo.Presets.Keys) }, m => m.Preset);
-        M("variant", ["vivit", "timesformer"], (m, v) => m with { Variant = v.Choice(VariantNames) }, m => m.Variant);
+        M("variant", WithVariants, (m, v) => m with { Variant = v.Choice(ModelRegistry.VariantNames) }, m => m.Variant);
         M("image_size", VideoModels, (m, v) => { var s = v.Long(1, MaxImageSide); return m with { ImageHeight = s, ImageWidth = s }; }, _ => null);
         M("image_height", VideoModels, (m, v) => m with { ImageHeight = v.Long(1, MaxImageSide) }, m => Num(m.ImageHeight));
         M("image_width", VideoModels, (m, v) => m with { ImageWidth = v.Long(1, MaxImageSide) }, m => Num(m.ImageWidth));
         M("channels", VideoModels, (m, v) => m with { Channels = v.Long(1) }, m => Num(m.Channels));
-        M("tubelet_size", ["vivit"], (m, v) => m with { TubeletSize = v.List(3).Select(x => x.Long(1)).ToArray() },
+        M("tubelet_size", Having(ModelSetting.TubeletSize), (m, v) => m with { TubeletSize = v.List(3).Select(x => x.Long(1)).ToArray() },
             m => m.TubeletSize is { } t ? "[" + string.Join(", ", t.Select(x => Num(x))) + "]" : null);
-        M("temporal_layers", ["vivit"], (m, v) => m with { TemporalLayers = v.Int(1) }, m => Num(m.TemporalLayers));
-        M("pooling", ["vivit"], (m, v) => m with { Pooling = v.Choice(["cls", "mean"]) == "cls" ? Pooling.Cls : Pooling.Mean },
+        M("temporal_layers", Having(ModelSetting.TemporalLayers), (m, v) => m with { TemporalLayers = v.Int(1) }, m => Num(m.TemporalLayers));
+        M("pooling", Having(ModelSetting.Pooling), (m, v) => m with { Pooling = v.Choice(["cls", "mean"]) == "cls" ? Pooling.Cls : Pooling.Mean },
             m => m.Pooling is { } p ? (p == Pooling.Cls ? "cls" : "mean") : null);
-        M("layer_norm_eps", ["vivit", "timesformer", "actionbert"], (m, v) => m with { LayerNormEps = v.Double(0, 1, minExclusive: true) }, m => Num(m.LayerNormEps));
+        M("layer_norm_eps", Having(ModelSetting.LayerNormEps), (m, v) => m with { LayerNormEps = v.Double(0, 1, minExclusive: true) }, m => Num(m.LayerNormEps));
         M("dropout", null, (m, v) => m with { Dropout = v.Double(0, 1, maxExclusive: true) }, m => Num(m.Dropout));
-        M("attn_dropout", Transformers, (m, v) => m with { AttnDropout = v.Double(0, 1, maxExclusive: true) }, m => Num(m.AttnDropout));
-        M("drop_path", ViTs, (m, v) => m with { DropPath = v.Double(0, 1, maxExclusive: true) }, m => Num(m.DropPath));
-        M("head_hidden", ViTs, (m, v) => m with { HeadHidden = v.IsNull ? null : v.Long(1) }, m => Num(m.HeadHidden));
-        M("feature_dim", FeatureModels, (m, v) => m with { FeatureDim = v.Long(1) }, m => Num(m.FeatureDim));
-        M("hidden_size", Rnns, (m, v) => m with { HiddenSize = v.Long(1) }, m => Num(m.HiddenSize));
-        M("num_lstm_layers", Rnns, (m, v) => m with { NumLstmLayers = v.Long(1) }, m => Num(m.NumLstmLayers));
+        M("attn_dropout", Having(ModelSetting.AttnDropout), (m, v) => m with { AttnDropout = v.Double(0, 1, maxExclusive: true) }, m => Num(m.AttnDropout));
+        M("drop_path", Having(ModelSetting.DropPath), (m, v) => m with { DropPath = v.Double(0, 1, maxExclusive: true) }, m => Num(m.DropPath));
+        M("head_hidden", Having(ModelSetting.HeadHidden), (m, v) => m with { HeadHidden = v.IsNull ? null : v.Long(1) }, m => Num(m.HeadHidden));
+        M("feature_dim", Having(ModelSetting.FeatureDim), (m, v) => m with { FeatureDim = v.Long(1) }, m => Num(m.FeatureDim));
+        M("hidden_size", Having(ModelSetting.HiddenSize), (m, v) => m with { HiddenSize = v.Long(1) }, m => Num(m.HiddenSize));
+        M("num_lstm_layers", Having(ModelSetting.LstmLayers), (m, v) => m with { NumLstmLayers = v.Long(1) }, m => Num(m.NumLstmLayers));
 
         // ---- training ----
         // The readers only parse (a number, a whole number within int, a name): every range and cross-key rule lives

@@ -14,13 +14,13 @@ namespace VideoTransformers.Training.Configuration;
 public sealed record ModelOptions
 {
     /// <summary>
-    /// Model family (<c>model_name</c>): frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm. The loader
-    /// stores the family's own name for an older spelling (<c>ViT</c>, see <see cref="ModelZoo.FamilyAliases"/>).
+    /// Model family (<c>model_name</c>): one of <see cref="ModelRegistry.Families"/>. The loader stores the family's own
+    /// name for an older spelling (<c>ViT</c>, see <see cref="ModelZoo.FamilyAliases"/>).
     /// </summary>
     public string? ModelName { get; init; }
     /// <summary>A <see cref="ModelZoo.Presets"/> name to start from (<c>model_preset</c>).</summary>
     public string? Preset { get; init; }
-    /// <summary>ViViT variant or TimeSformer attention scheme (<c>variant</c>).</summary>
+    /// <summary>The family's attention variant (<c>variant</c>): a name of one of <see cref="ModelFamily.Variants"/>.</summary>
     public string? Variant { get; init; }
     /// <summary>Classes (<c>num_classes</c>).</summary>
     public long? NumClasses { get; init; }
@@ -92,96 +92,24 @@ public sealed record ModelOptions
     {
         var name = ModelName ?? throw new ArgumentException("model_name is not set.");
         var model = ModelZoo.ResolveFamily(name)
-            ?? throw new ArgumentException($"Unknown model_name '{name}'; expected one of {string.Join(", ", ModelZoo.Families)}.");
+            ?? throw new ArgumentException($"Unknown model_name '{name}'; expected one of {string.Join(", ", ModelRegistry.FamilyNames)}.");
+        var family = ModelRegistry.Family(model);
         long Need(long? value, string what) => value ?? throw new ArgumentException($"{model} needs {what}, which neither the configuration nor the dataset gives.");
         var t = Need(Frames ?? frames, "the clip length (max_frames)");
         var k = Need(NumClasses ?? classes, "num_classes");
-
-        if (model == "bilstm")
-        {
-            var rnn = new RnnConfig { FeatureDim = Need(FeatureDim ?? featureDim, "feature_dim"), Frames = t, Classes = k };
-            return new ModelSpec { Model = model, Rnn = ApplyRnn(rnn) };
-        }
-        var c = Need(Channels ?? channels, "channels");
-        var h = Need(ImageHeight ?? height, "image_height (or image_size)");
-        var w = Need(ImageWidth ?? width, "image_width (or image_size)");
-        var spec = ModelZoo.ForData(model, Variant, t, c, h, w, k, Preset);
-        return model switch
-        {
-            "frame-vit" => spec with { FrameViT = ApplyFrameViT(spec.FrameViT!) },
-            "vivit" => spec with { ViViT = ApplyViViT(spec.ViViT!) },
-            "timesformer" => spec with { TimeSformer = ApplyTimeSformer(spec.TimeSformer!) },
-            "actionbert" => spec with { ActionBert = ApplyActionBert(spec.ActionBert!) },
-            _ => spec with { Rnn = ApplyRnn(spec.Rnn!) },
-        };
+        var data = family.Input == ModelInput.Features
+            ? DataShape.Features(t, Need(FeatureDim ?? featureDim, "feature_dim"), k)
+            : DataShape.Video(t, Need(Channels ?? channels, "channels"), Need(ImageHeight ?? height, "image_height (or image_size)"),
+                Need(ImageWidth ?? width, "image_width (or image_size)"), k);
+        return family.Apply(ModelZoo.ForData(model, Variant, data, Preset), ToOverrides());
     }
 
-    private FrameViTConfig ApplyFrameViT(FrameViTConfig c) => c with
+    /// <summary>The hyper-parameters this configuration sets, for <see cref="ModelFamily.Apply"/>.</summary>
+    public ModelOverrides ToOverrides() => new()
     {
-        PatchSize = PatchSize ?? c.PatchSize,
-        TokenDim = TokenDim ?? c.TokenDim,
-        // Seed 000 sizes attention like the tokens unless told otherwise.
-        AttnDim = AttnDim ?? TokenDim ?? c.AttnDim,
-        Heads = NumHeads ?? c.Heads,
-        MlpDim = MlpSize ?? c.MlpDim,
-        Layers = NumTfLayers ?? c.Layers,
-        Dropout = Dropout ?? c.Dropout,
-        AttnDropout = AttnDropout ?? c.AttnDropout,
-        DropPath = DropPath ?? c.DropPath,
-        HeadHidden = HeadHidden ?? c.HeadHidden,
-    };
-
-    private ViViTConfig ApplyViViT(ViViTConfig c)
-    {
-        var (tt, th, tw) = TubeletSize is { Count: 3 } ts ? (ts[0], ts[1], ts[2]) : (c.TubeletT, PatchSize ?? c.TubeletH, PatchSize ?? c.TubeletW);
-        return c with
-        {
-            TubeletT = tt, TubeletH = th, TubeletW = tw,
-            Dim = TokenDim ?? c.Dim,
-            Heads = NumHeads ?? c.Heads,
-            MlpDim = MlpSize ?? c.MlpDim,
-            Layers = NumTfLayers ?? c.Layers,
-            TemporalLayers = TemporalLayers ?? c.TemporalLayers,
-            Pooling = Pooling ?? c.Pooling,
-            LayerNormEps = LayerNormEps ?? c.LayerNormEps,
-            Dropout = Dropout ?? c.Dropout,
-            AttnDropout = AttnDropout ?? c.AttnDropout,
-            DropPath = DropPath ?? c.DropPath,
-            HeadHidden = HeadHidden ?? c.HeadHidden,
-        };
-    }
-
-    private TimeSformerConfig ApplyTimeSformer(TimeSformerConfig c) => c with
-    {
-        PatchSize = PatchSize ?? c.PatchSize,
-        Dim = TokenDim ?? c.Dim,
-        Heads = NumHeads ?? c.Heads,
-        MlpDim = MlpSize ?? c.MlpDim,
-        Layers = NumTfLayers ?? c.Layers,
-        LayerNormEps = LayerNormEps ?? c.LayerNormEps,
-        Dropout = Dropout ?? c.Dropout,
-        AttnDropout = AttnDropout ?? c.AttnDropout,
-        DropPath = DropPath ?? c.DropPath,
-        HeadHidden = HeadHidden ?? c.HeadHidden,
-    };
-
-    private ActionBertConfig ApplyActionBert(ActionBertConfig c) => c with
-    {
-        FeatureDim = FeatureDim ?? c.FeatureDim,
-        Dim = TokenDim ?? c.Dim,
-        Heads = NumHeads ?? c.Heads,
-        MlpDim = MlpSize ?? c.MlpDim,
-        Layers = NumTfLayers ?? c.Layers,
-        LayerNormEps = LayerNormEps ?? c.LayerNormEps,
-        Dropout = Dropout ?? c.Dropout,
-        AttnDropout = AttnDropout ?? c.AttnDropout,
-    };
-
-    private RnnConfig ApplyRnn(RnnConfig c) => c with
-    {
-        FeatureDim = FeatureDim ?? c.FeatureDim,
-        Hidden = HiddenSize ?? c.Hidden,
-        Layers = NumLstmLayers ?? c.Layers,
-        Dropout = Dropout ?? c.Dropout,
+        PatchSize = PatchSize, TubeletSize = TubeletSize, Dim = TokenDim, AttnDim = AttnDim, Heads = NumHeads, MlpDim = MlpSize,
+        Layers = NumTfLayers, TemporalLayers = TemporalLayers, Pooling = Pooling, LayerNormEps = LayerNormEps, Dropout = Dropout,
+        AttnDropout = AttnDropout, DropPath = DropPath, HeadHidden = HeadHidden, FeatureDim = FeatureDim, HiddenSize = HiddenSize,
+        LstmLayers = NumLstmLayers,
     };
 }

@@ -56,19 +56,18 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
 /// attend over space (within a frame), the other half over time (at a position), and their outputs are
 /// concatenated before the output projection. Parameters: <c>qkv</c>, <c>proj</c>.
 /// </summary>
-public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, ISelfAttention
+public sealed class FactorisedDotProductAttention : SelfAttention
 {
     private readonly Linear qkv;
     private readonly Linear proj;
 
     /// <summary>Creates the layer; <paramref name="heads"/> must be even.</summary>
     public FactorisedDotProductAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
-        : base(nameof(FactorisedDotProductAttention))
+        : base(nameof(FactorisedDotProductAttention), dim)
     {
         var a = attnDim ?? dim;
         if (heads < 2 || heads % 2 != 0) throw ThrowHelper.Config($"Factorised dot-product attention splits heads between space and time and needs an even number of heads, got {heads}.");
         if (a % heads != 0) throw ThrowHelper.Config($"Attention dimension {a} must be divisible by the number of heads {heads}.");
-        Dim = dim;
         Heads = heads;
         AttnDim = a;
         HeadDim = a / heads;
@@ -79,8 +78,6 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
         RegisterComponents();
     }
 
-    /// <summary>Token dimension.</summary>
-    public long Dim { get; }
     /// <summary>Total heads (half spatial, half temporal).</summary>
     public long Heads { get; }
     /// <summary>Attention dimension.</summary>
@@ -93,15 +90,9 @@ public sealed class FactorisedDotProductAttention : nn.Module<Tensor, Tensor>, I
     public double ProjDropout { get; }
 
     /// <inheritdoc />
-    public Tensor Attend(Tensor x, Tensor? keyMask)
+    public override Tensor Attend(Tensor x, Tensor? keyMask)
     {
         if (keyMask is not null) throw new NotSupportedException("FactorisedDotProductAttention has no key mask (its tokens form a full space-time grid).");
-        return forward(x);
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x)
-    {
         var s = ThrowHelper.CheckRank(this, x, 4, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         ThrowHelper.CheckDim(s, 3, Dim, nameof(FactorisedDotProductAttention), $"[B, T, S, {Dim}]");
         long b = s[0], t = s[1], n = s[2], h = Heads / 2;

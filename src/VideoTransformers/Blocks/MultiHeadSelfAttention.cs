@@ -11,18 +11,17 @@ namespace VideoTransformers.Blocks;
 /// softmax(Q Kᵀ / √d_h) V, with attention dropout and an optional key mask.
 /// Parameters: <c>qkv</c> (fused Linear D → 3·A) and <c>proj</c> (Linear A → D).
 /// </summary>
-public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAttention
+public sealed class MultiHeadSelfAttention : SelfAttention
 {
     private readonly Linear qkv;
     private readonly Linear proj;
 
     /// <summary>Creates the layer; <paramref name="attnDim"/> defaults to <paramref name="dim"/>.</summary>
     public MultiHeadSelfAttention(long dim, long heads, long? attnDim = null, double attnDropout = 0, double projDropout = 0, bool qkvBias = true)
-        : base(nameof(MultiHeadSelfAttention))
+        : base(nameof(MultiHeadSelfAttention), dim)
     {
         var a = attnDim ?? dim;
         if (heads <= 0 || a % heads != 0) throw ThrowHelper.Config($"Attention dimension {a} must be divisible by the number of heads {heads}.");
-        Dim = dim;
         Heads = heads;
         AttnDim = a;
         HeadDim = a / heads;
@@ -34,8 +33,6 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
         RegisterComponents();
     }
 
-    /// <summary>Token dimension D.</summary>
-    public long Dim { get; }
     /// <summary>Number of heads.</summary>
     public long Heads { get; }
     /// <summary>Attention dimension A = heads × head size.</summary>
@@ -49,12 +46,6 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     /// <summary>Dropout after the output projection.</summary>
     public double ProjDropout { get; }
 
-    /// <summary>The last attention maps [..., heads, N, N] when <see cref="KeepAttention"/> is set (detached).</summary>
-    public Tensor? LastAttention { get; private set; }
-
-    /// <summary>When true, <see cref="LastAttention"/> keeps the maps of the latest forward pass (for visualisation).</summary>
-    public bool KeepAttention { get; set; }
-
     /// <summary>The fused Q/K/V projection (exposed for factorised attention variants and checkpoint import).</summary>
     internal Linear Qkv => qkv;
 
@@ -62,10 +53,7 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
     internal Linear Proj => proj;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => forward(x, null).output;
-
-    /// <inheritdoc />
-    public Tensor Attend(Tensor x, Tensor? keyMask) => forward(x, keyMask).output;
+    public override Tensor Attend(Tensor x, Tensor? keyMask) => forward(x, keyMask).output;
 
     /// <summary>
     /// Attends over the second-to-last dimension. <paramref name="keyMask"/> (bool, shape = leading dims + [N],
@@ -94,23 +82,12 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
             mask = keyMask.reshape(b, 1, 1, n);
         }
         var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, mask, training ? AttnDropout : 0);
-        if (KeepAttention)
-        {
-            LastAttention?.Dispose();
-            LastAttention = attn.detach().reshape(mapShape).DetachFromDisposeScope();
-        }
+        Keep(attn.reshape(mapShape));
         var y = proj.forward(ctx.transpose(1, 2).reshape(b, n, AttnDim));
         if (training && ProjDropout > 0) y = FastDropout.dropout(y, ProjDropout);
         var output = scope.MoveToOuter(y.reshape(s));
         var attention = returnAttention ? scope.MoveToOuter(attn.reshape(mapShape)) : null;
         return (output, attention);
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) LastAttention?.Dispose();
-        base.Dispose(disposing);
     }
 }
 
@@ -118,14 +95,24 @@ public sealed class MultiHeadSelfAttention : nn.Module<Tensor, Tensor>, ISelfAtt
 public static class Attention
 {
     /// <summary>
-    /// softmax(q kᵀ · scale) v for q, k, v [B, H, N, d]; <paramref name="keyMask"/> broadcastable to [B, H, N, N]
-    /// (true = attend). Returns the context [B, H, N, d] and the attention weights (before dropout).
+    /// softmax(q kᵀ · scale + bias) v for q, k, v [B, H, N, d]; <paramref name="keyMask"/> broadcastable to [B, H, N, N]
+    /// (true = attend); <paramref name="bias"/> (of q's dtype, broadcastable to [B, H, N, N]) is added to the logits, e.g.
+    /// a relative position bias. Returns the context [B, H, N, d] and the attention weights (before dropout).
     /// </summary>
-    public static (Tensor context, Tensor weights) ScaledDotProduct(Tensor q, Tensor k, Tensor v, double scale, Tensor? keyMask = null, double dropout = 0)
+    public static (Tensor context, Tensor weights) ScaledDotProduct(Tensor q, Tensor k, Tensor v, double scale, Tensor? keyMask = null, double dropout = 0,
+        Tensor? bias = null)
     {
         CheckOperands(q, k, v, keyMask);
+        if (bias is not null)
+        {
+            if (bias.dtype != q.dtype)
+                throw new ArgumentException($"ScaledDotProduct expected a bias of the operands' dtype {q.dtype}, got {bias.dtype}.");
+            if (bias.dim() < 2 || bias.shape[^2] != q.shape[^2] || bias.shape[^1] != k.shape[^2])
+                throw new ArgumentException($"ScaledDotProduct expected a bias [..., {q.shape[^2]}, {k.shape[^2]}], got {Shapes.Format(bias.shape)}.");
+        }
         using var scope = NewDisposeScope();
         var scores = q.matmul(k.transpose(-2, -1)) * scale;
+        if (bias is not null) scores = scores + bias;
         if (keyMask is not null) scores = scores.masked_fill(keyMask.logical_not(), double.NegativeInfinity);
         var attn = nn.functional.softmax(scores, -1);
         var dropped = dropout > 0 ? FastDropout.dropout(attn, dropout) : attn;

@@ -9,27 +9,27 @@ namespace VideoTransformers.Blocks;
 /// <summary>
 /// A transformer block over tokens [..., N, D]. Pre-norm (ViT): x += DropPath(Attn(LN₁ x)); x += DropPath(MLP(LN₂ x)).
 /// Post-norm (BERT): x = LN₁(x + Attn x); x = LN₂(x + MLP x). The attention is multi-head self-attention unless another
-/// <see cref="ISelfAttention"/> is given (ViViT model 4 passes <see cref="FactorisedDotProductAttention"/>).
-/// Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
+/// <see cref="SelfAttention"/> is given (ViViT model 4 passes <see cref="FactorisedDotProductAttention"/>, the
+/// shifted-window variant its window attention over [B, T, H, W, D]); the block works on any layout [..., D] its attention
+/// takes. Parameters: <c>norm1</c>, <c>attn</c>, <c>norm2</c>, <c>mlp</c>.
 /// </summary>
 public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
     private readonly LayerNorm norm1;
-    private readonly nn.Module attn;
+    private readonly SelfAttention attn;
     private readonly LayerNorm norm2;
     private readonly Mlp mlp;
     private readonly DropPath drop_path;
 
     /// <summary>Creates the block; <paramref name="attention"/> builds its attention layer (multi-head self-attention by default).</summary>
-    public TransformerBlock(BlockOptions o, bool preNorm = true, Func<BlockOptions, ISelfAttention>? attention = null) : base(nameof(TransformerBlock))
+    public TransformerBlock(BlockOptions o, bool preNorm = true, Func<BlockOptions, SelfAttention>? attention = null) : base(nameof(TransformerBlock))
     {
+        ArgumentNullException.ThrowIfNull(o);
         Options = o;
         PreNorm = preNorm;
         norm1 = nn.LayerNorm(o.Dim, o.LayerNormEps);
-        var layer = attention?.Invoke(o) ?? new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
-        if (layer.Dim != o.Dim) throw ThrowHelper.Config($"The attention layer works on dimension {layer.Dim}, the block on {o.Dim}.");
-        // Held as the module field 'attn' only, so that it is registered once, under the stable name.
-        attn = layer as nn.Module ?? throw ThrowHelper.Config("The attention layer must be an nn.Module.");
+        attn = attention?.Invoke(o) ?? new MultiHeadSelfAttention(o.Dim, o.Heads, o.AttnDim, o.AttnDropout, o.Dropout, o.QkvBias);
+        if (attn.Dim != o.Dim) throw ThrowHelper.Config($"The attention layer works on dimension {attn.Dim}, the block on {o.Dim}.");
         norm2 = nn.LayerNorm(o.Dim, o.LayerNormEps);
         mlp = new Mlp(o.Dim, o.MlpDim, o.Dropout, o.Gelu);
         drop_path = new DropPath(o.DropPath);
@@ -40,8 +40,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public BlockOptions Options { get; }
     /// <summary>Pre-norm (true) or post-norm (false).</summary>
     public bool PreNorm { get; }
-    /// <summary>The attention layer (e.g. to read the maps of a <see cref="MultiHeadSelfAttention"/>).</summary>
-    public ISelfAttention Attention => (ISelfAttention)attn;
+    /// <summary>The attention layer (e.g. to keep and read its maps).</summary>
+    public SelfAttention Attention => attn;
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => forward(x, null);
@@ -57,12 +57,12 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         Tensor y;
         if (PreNorm)
         {
-            y = x + drop_path.forward(Attention.Attend(norm1.forward(x), keyMask));
+            y = x + drop_path.forward(attn.Attend(norm1.forward(x), keyMask));
             y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
         }
         else
         {
-            y = norm1.forward(x + drop_path.forward(Attention.Attend(x, keyMask)));
+            y = norm1.forward(x + drop_path.forward(attn.Attend(x, keyMask)));
             y = norm2.forward(y + drop_path.forward(mlp.forward(y)));
         }
         return scope.MoveToOuter(y);
@@ -71,26 +71,44 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// A stack of <see cref="TransformerBlock"/>s with stochastic depth rising linearly to <c>dropPath</c>, and an
-/// optional final LayerNorm. Parameters: <c>blocks.{i}.*</c>, <c>norm</c>.
+/// optional final LayerNorm. Block i's attention comes from the attention factory (multi-head self-attention without
+/// one). Parameters: <c>blocks.{i}.*</c>, <c>norm</c>. <see cref="Stack"/> builds the same depth schedule for blocks of
+/// any other type.
 /// </summary>
 public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly LayerNorm? norm;
 
-    /// <summary>Creates the encoder; <paramref name="o"/>.DropPath is the last block's rate.</summary>
-    public TransformerEncoder(BlockOptions o, int depth, bool finalNorm = true, bool preNorm = true) : base(nameof(TransformerEncoder))
+    /// <summary>
+    /// Creates the encoder; <paramref name="o"/>.DropPath is the last block's rate. <paramref name="attention"/>, given a
+    /// block's options and index, builds its attention layer (e.g. window attention whose shift alternates with depth).
+    /// </summary>
+    public TransformerEncoder(BlockOptions o, int depth, bool finalNorm = true, bool preNorm = true, Func<BlockOptions, int, SelfAttention>? attention = null)
+        : base(nameof(TransformerEncoder))
     {
-        if (depth <= 0) throw ThrowHelper.Config($"Encoder depth must be positive, got {depth}.");
+        ArgumentNullException.ThrowIfNull(o);
         Depth = depth;
-        blocks = new ModuleList<TransformerBlock>(Enumerable.Range(0, depth).Select(i =>
-            new TransformerBlock(o with { DropPath = DropPathRate(o.DropPath, i, depth) }, preNorm)).ToArray());
+        blocks = Stack(o, depth, (oi, i) => new TransformerBlock(oi, preNorm, attention is null ? null : b => attention(b, i)));
         if (finalNorm) norm = nn.LayerNorm(o.Dim, o.LayerNormEps);
         RegisterComponents();
     }
 
     /// <summary>Linear stochastic-depth rule: 0 for the first block, <paramref name="max"/> for the last.</summary>
     public static double DropPathRate(double max, int index, int depth) => depth <= 1 ? 0 : max * index / (depth - 1);
+
+    /// <summary>
+    /// <paramref name="depth"/> blocks from <paramref name="block"/> (given the block's options and index), with
+    /// <paramref name="o"/>.DropPath as the last block's stochastic depth and the rate rising linearly to it
+    /// (<see cref="DropPathRate"/>). Register the list under the name its keys should carry (usually <c>blocks</c>).
+    /// </summary>
+    public static ModuleList<TBlock> Stack<TBlock>(BlockOptions o, int depth, Func<BlockOptions, int, TBlock> block) where TBlock : nn.Module
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(block);
+        if (depth <= 0) throw ThrowHelper.Config($"Encoder depth must be positive, got {depth}.");
+        return new ModuleList<TBlock>(Enumerable.Range(0, depth).Select(i => block(o with { DropPath = DropPathRate(o.DropPath, i, depth) }, i)).ToArray());
+    }
 
     /// <summary>Number of blocks.</summary>
     public int Depth { get; }

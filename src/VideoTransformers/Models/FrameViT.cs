@@ -1,4 +1,5 @@
 using VideoTransformers.Blocks;
+using VideoTransformers.Interpretability;
 using VideoTransformers.Torch;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -58,6 +59,14 @@ public sealed class FrameViT : VideoClassifier
                    + c.Layers * Flops.Block(c.Frames, n, c.TokenDim, c.AttnDim, c.MlpDim)
                    + Flops.Linear(1, c.TokenDim, c.HeadHidden ?? c.Classes) + (c.HeadHidden is long h ? Flops.Linear(1, h, c.Classes) : 0);
         }
+    }
+
+    /// <inheritdoc />
+    public override AttentionReadout? AttentionReadoutFor(long[] clipShape)
+    {
+        ArgumentNullException.ThrowIfNull(clipShape);
+        var c = Config;
+        return AttentionReadout.OfMaps($"encoder.blocks.{c.Layers - 1}.attn", true, clipShape[1], clipShape[3] / c.PatchSize, clipShape[4] / c.PatchSize);
     }
 
     /// <summary>Video [B, T, C, H, W] (any T) → logits [B, classes].</summary>

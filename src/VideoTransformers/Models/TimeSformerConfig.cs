@@ -1,20 +1,9 @@
 namespace VideoTransformers.Models;
 
-/// <summary>TimeSformer attention schemes (Bertasius et al. 2021; the names of facebookresearch/TimeSformer and HF).</summary>
-public enum TimeSformerAttention
-{
-    /// <summary>divided_space_time: temporal then spatial attention in every block (the paper's best).</summary>
-    DividedSpaceTime,
-    /// <summary>joint_space_time: one attention over all patches of all frames.</summary>
-    JointSpaceTime,
-    /// <summary>space_only: attention within each frame; frames are averaged at the end.</summary>
-    SpaceOnly,
-}
-
 /// <summary>Configuration of <see cref="TimeSformer"/>.</summary>
 public sealed record TimeSformerConfig
 {
-    /// <summary>Attention scheme.</summary>
+    /// <summary>Attention scheme (one of <see cref="TimeSformerAttention.All"/>; specs store its id).</summary>
     public TimeSformerAttention Attention { get; init; } = TimeSformerAttention.DividedSpaceTime;
     /// <summary>Frames per clip.</summary>
     public long Frames { get; init; } = 8;

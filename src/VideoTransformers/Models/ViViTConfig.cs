@@ -2,23 +2,10 @@ using VideoTransformers.Blocks;
 
 namespace VideoTransformers.Models;
 
-/// <summary>The four ViViT attention variants (Arnab et al. 2021, §3.3).</summary>
-public enum ViViTVariant
-{
-    /// <summary>Model 1: joint spatio-temporal attention over all tubelet tokens.</summary>
-    Joint,
-    /// <summary>Model 2: a spatial encoder per frame, then a temporal encoder over frame-level tokens.</summary>
-    FactorisedEncoder,
-    /// <summary>Model 3: spatial then temporal self-attention inside every block.</summary>
-    FactorisedSelfAttention,
-    /// <summary>Model 4: heads split between spatial and temporal dot-product attention.</summary>
-    FactorisedDotProduct,
-}
-
 /// <summary>Configuration of <see cref="ViViT"/>. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.</summary>
 public sealed record ViViTConfig
 {
-    /// <summary>Attention variant.</summary>
+    /// <summary>Attention variant (one of <see cref="ViViTVariant.All"/>; specs store its id).</summary>
     public ViViTVariant Variant { get; init; } = ViViTVariant.Joint;
     /// <summary>Frames (or volume depth).</summary>
     public long Frames { get; init; } = 16;
@@ -34,6 +21,12 @@ public sealed record ViViTConfig
     public long TubeletH { get; init; } = 16;
     /// <summary>Tubelet width w.</summary>
     public long TubeletW { get; init; } = 16;
+    /// <summary>Attention window depth in tokens (window-attention variants; Video Swin's default window is 2×7×7).</summary>
+    public long WindowT { get; init; } = 2;
+    /// <summary>Attention window height in tokens (window-attention variants).</summary>
+    public long WindowH { get; init; } = 7;
+    /// <summary>Attention window width in tokens (window-attention variants).</summary>
+    public long WindowW { get; init; } = 7;
     /// <summary>What to do when the tubelet does not divide the clip.</summary>
     public TubeletRemainder Remainder { get; init; } = TubeletRemainder.Error;
     /// <summary>Token (projection) dimension.</summary>
@@ -72,6 +65,16 @@ public sealed record ViViTConfig
         Variant = ViViTVariant.Joint, Frames = 28, ImageHeight = 28, ImageWidth = 28, Channels = 1,
         TubeletT = 8, TubeletH = 8, TubeletW = 8, Remainder = TubeletRemainder.Truncate,
         Dim = 128, Heads = 8, MlpDim = 512, Layers = 8, Classes = 11, Pooling = Pooling.Mean, LayerNormEps = 1e-6,
+    };
+
+    /// <summary>
+    /// A small shifted-window (Video Swin) model for 64×64 grayscale clips of 16 frames: tubelets 2×8×8 (8×8×8 tokens),
+    /// windows of 4×4×4 tokens shifted by 2, dim 128, 4 heads, MLP 256, 4 layers, mean pooling.
+    /// </summary>
+    public static ViViTConfig SmallShiftedWindow => new()
+    {
+        Variant = ViViTShiftedWindow.Instance, Frames = 16, ImageHeight = 64, ImageWidth = 64, TubeletT = 2, TubeletH = 8, TubeletW = 8,
+        WindowT = 4, WindowH = 4, WindowW = 4, Dim = 128, Heads = 4, MlpDim = 256, Layers = 4, Pooling = Pooling.Mean,
     };
 
     /// <summary>The configuration as a small factorised-encoder model for 64×64 grayscale clips of 16 frames.</summary>

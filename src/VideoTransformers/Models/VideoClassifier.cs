@@ -26,9 +26,18 @@ public abstract class VideoClassifier : nn.Module<Tensor, Tensor>
     /// </summary>
     public abstract long FlopsPerClip { get; }
 
-    /// <summary>The attention layers whose maps can be visualised, with names.</summary>
-    public virtual IEnumerable<(string name, Blocks.MultiHeadSelfAttention attention)> AttentionLayers() =>
-        named_modules().Where(m => m.module is Blocks.MultiHeadSelfAttention).Select(m => (m.name, (Blocks.MultiHeadSelfAttention)m.module));
+    /// <summary>The attention layers whose maps can be kept (<see cref="Blocks.SelfAttention.KeepAttention"/>), with names.</summary>
+    public virtual IEnumerable<(string name, Blocks.SelfAttention attention)> AttentionLayers()
+    {
+        foreach (var (name, module) in named_modules())
+            if (module is Blocks.SelfAttention attention) yield return (name, attention);
+    }
+
+    /// <summary>
+    /// How <see cref="Interpretability.AttentionMaps"/> reads this model's attention map for a clip of shape
+    /// <paramref name="clipShape"/> ([1, T, C, H, W]), or null when the model has none to show.
+    /// </summary>
+    public virtual Interpretability.AttentionReadout? AttentionReadoutFor(long[] clipShape) => null;
 
     /// <summary>Checks a batch against <see cref="SampleShape"/> and returns its shape.</summary>
     protected long[] CheckInput(Tensor x)

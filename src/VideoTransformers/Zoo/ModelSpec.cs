@@ -10,7 +10,7 @@ namespace VideoTransformers.Zoo;
 /// </summary>
 public sealed record ModelSpec
 {
-    /// <summary>Family: frame-vit, vivit, timesformer, actionbert, bilstm or cnn-lstm.</summary>
+    /// <summary>Family: one of <see cref="ModelRegistry.Families"/> (frame-vit, vivit, timesformer, actionbert, bilstm, cnn-lstm).</summary>
     public required string Model { get; init; }
     /// <summary>Configuration of FrameViT.</summary>
     public FrameViTConfig? FrameViT { get; init; }
@@ -31,19 +31,9 @@ public sealed record ModelSpec
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Builds the model.</summary>
-    public VideoClassifier Build() => Model switch
-    {
-        "frame-vit" => new FrameViT(FrameViT ?? throw Missing()),
-        "vivit" => new ViViT(ViViT ?? throw Missing()),
-        "timesformer" => new TimeSformer(TimeSformer ?? throw Missing()),
-        "actionbert" => new ActionBert(ActionBert ?? throw Missing()),
-        "bilstm" => new BiLstm(Rnn ?? throw Missing()),
-        "cnn-lstm" => new CnnLstm(Rnn ?? throw Missing()),
-        _ => throw new ArgumentException($"Unknown model '{Model}'; expected one of {string.Join(", ", ModelZoo.Families)}."),
-    };
-
-    private Exception Missing() => new ArgumentException($"Model spec '{Model}' has no configuration for that family.");
+    /// <summary>Builds the model (through its family in the <see cref="ModelRegistry"/>).</summary>
+    /// <exception cref="ArgumentException">The family is unknown or the spec has no configuration for it.</exception>
+    public VideoClassifier Build() => ModelRegistry.Family(Model).Build(this);
 
     /// <summary>Serialises to JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);

@@ -1,4 +1,3 @@
-using VideoTransformers.Blocks;
 using VideoTransformers.Models;
 
 namespace VideoTransformers.Zoo;
@@ -6,8 +5,8 @@ namespace VideoTransformers.Zoo;
 /// <summary>Named presets and the mapping from command-line names (model, variant, preset) to <see cref="ModelSpec"/>s.</summary>
 public static class ModelZoo
 {
-    /// <summary>The model families.</summary>
-    public static IReadOnlyList<string> Families { get; } = new[] { "frame-vit", "vivit", "timesformer", "actionbert", "bilstm", "cnn-lstm" };
+    /// <summary>The model families' names (see <see cref="ModelRegistry.Families"/>).</summary>
+    public static IReadOnlyList<string> Families => ModelRegistry.FamilyNames;
 
     /// <summary>
     /// Older spellings of family names, matched ignoring case: <c>ViT</c>, as the early seed project's configurations
@@ -29,87 +28,42 @@ public static class ModelZoo
         ["frame-vit-kth-patch64"] = () => new ModelSpec { Model = "frame-vit", FrameViT = FrameViTConfig.KthPatch64 },
         ["vivit-organmnist3d"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.KerasOrganMnist3D },
         ["vivit-small-fe"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.SmallFactorisedEncoder },
+        ["vivit-small-swin"] = () => new ModelSpec { Model = "vivit", ViViT = ViViTConfig.SmallShiftedWindow },
         ["timesformer-ucf101"] = () => new ModelSpec { Model = "timesformer", TimeSformer = TimeSformerConfig.SeedUcf101 },
         ["timesformer-base-k400"] = () => new ModelSpec { Model = "timesformer", TimeSformer = TimeSformerConfig.BaseK400 },
         ["actionbert-ucf101"] = () => new ModelSpec { Model = "actionbert", ActionBert = ActionBertConfig.Ucf101Features },
         ["cnn-lstm-kth"] = () => new ModelSpec { Model = "cnn-lstm", Rnn = RnnConfig.KthCnnLstm },
     };
 
-    /// <summary>Parses a ViViT variant name (joint, factorised-encoder, factorised-self-attention, factorised-dot-product).</summary>
-    public static ViViTVariant ParseViViTVariant(string name) => name switch
-    {
-        "joint" => ViViTVariant.Joint,
-        "factorised-encoder" or "factorized-encoder" => ViViTVariant.FactorisedEncoder,
-        "factorised-self-attention" or "factorized-self-attention" => ViViTVariant.FactorisedSelfAttention,
-        "factorised-dot-product" or "factorized-dot-product" => ViViTVariant.FactorisedDotProduct,
-        _ => throw new ArgumentException($"Unknown ViViT variant '{name}'; expected joint, factorised-encoder, factorised-self-attention or factorised-dot-product."),
-    };
+    /// <summary>Parses a ViViT variant name (any of <see cref="ViViTVariant.All"/>'s names, aliases or ids).</summary>
+    /// <exception cref="ArgumentException">No ViViT variant has that name; the message lists them.</exception>
+    public static ViViTVariant ParseViViTVariant(string name) => ViViTVariant.Parse(name);
 
-    /// <summary>Parses a TimeSformer attention name (divided, joint, space-only).</summary>
-    public static TimeSformerAttention ParseTimeSformerAttention(string name) => name switch
-    {
-        "divided" or "divided_space_time" => TimeSformerAttention.DividedSpaceTime,
-        "joint" or "joint_space_time" => TimeSformerAttention.JointSpaceTime,
-        "space-only" or "space_only" => TimeSformerAttention.SpaceOnly,
-        _ => throw new ArgumentException($"Unknown TimeSformer attention '{name}'; expected divided, joint or space-only."),
-    };
+    /// <summary>Parses a TimeSformer attention name (any of <see cref="TimeSformerAttention.All"/>'s names, aliases or ids).</summary>
+    /// <exception cref="ArgumentException">No TimeSformer attention scheme has that name; the message lists them.</exception>
+    public static TimeSformerAttention ParseTimeSformerAttention(string name) => TimeSformerAttention.Parse(name);
+
+    /// <summary>The preset <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No preset has that name.</exception>
+    public static ModelSpec Preset(string name) => Presets.TryGetValue(name, out var make) ? make()
+        : throw new ArgumentException($"Unknown preset '{name}'; expected one of {string.Join(", ", Presets.Keys)}.");
 
     /// <summary>
     /// A spec for a family, adapted to a dataset's clip shape and class count: <paramref name="frames"/>,
-    /// <paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/> override the defaults.
+    /// <paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/> override the defaults (see
+    /// <see cref="ModelFamily.ForData"/>).
     /// </summary>
-    public static ModelSpec ForData(string model, string? variant, long frames, long channels, long height, long width, long classes, string? preset = null)
+    public static ModelSpec ForData(string model, string? variant, long frames, long channels, long height, long width, long classes, string? preset = null) =>
+        ForData(model, variant, DataShape.Video(frames, channels, height, width, classes), preset);
+
+    /// <summary>A spec for family <paramref name="model"/> with variant <paramref name="variant"/>, sized to <paramref name="data"/>, from <paramref name="preset"/> when given.</summary>
+    /// <exception cref="ArgumentException">The family, variant or preset is unknown, or the preset is another family's.</exception>
+    public static ModelSpec ForData(string model, string? variant, DataShape data, string? preset = null)
     {
-        if (preset is not null)
-        {
-            if (!Presets.TryGetValue(preset, out var make)) throw new ArgumentException($"Unknown preset '{preset}'; expected one of {string.Join(", ", Presets.Keys)}.");
-            var p = make();
-            if (p.Model != model) throw new ArgumentException($"Preset '{preset}' is a {p.Model} preset, not {model}.");
-        }
-        var spec = preset is not null ? Presets[preset]() : new ModelSpec { Model = model };
-        return model switch
-        {
-            "frame-vit" => spec with
-            {
-                FrameViT = (spec.FrameViT ?? new FrameViTConfig { PatchSize = PickPatch(height, width, 16), TokenDim = 128, AttnDim = 128, MlpDim = 256, Layers = 4 })
-                    with { Frames = frames, Channels = channels, ImageHeight = height, ImageWidth = width, Classes = classes },
-            },
-            "vivit" => spec with
-            {
-                ViViT = (spec.ViViT ?? new ViViTConfig
-                {
-                    TubeletT = Math.Min(2, frames), TubeletH = PickPatch(height, width, 16), TubeletW = PickPatch(height, width, 16),
-                    Dim = 128, Heads = 4, MlpDim = 256, Layers = 4, TemporalLayers = 2, Remainder = TubeletRemainder.Truncate,
-                }) with
-                {
-                    Frames = frames, Channels = channels, ImageHeight = height, ImageWidth = width, Classes = classes,
-                    Variant = variant is null ? (spec.ViViT?.Variant ?? ViViTVariant.FactorisedEncoder) : ParseViViTVariant(variant),
-                    Pooling = variant is not null && ParseViViTVariant(variant) is ViViTVariant.FactorisedSelfAttention or ViViTVariant.FactorisedDotProduct
-                        ? Pooling.Mean : spec.ViViT?.Pooling ?? Pooling.Cls,
-                },
-            },
-            "timesformer" => spec with
-            {
-                TimeSformer = (spec.TimeSformer ?? new TimeSformerConfig { PatchSize = PickPatch(height, width, 16), Dim = 128, Heads = 4, MlpDim = 256, Layers = 4 })
-                    with
-                    {
-                        Frames = frames, Channels = channels, ImageHeight = height, ImageWidth = width, Classes = classes,
-                        Attention = variant is null ? spec.TimeSformer?.Attention ?? TimeSformerAttention.DividedSpaceTime : ParseTimeSformerAttention(variant),
-                    },
-            },
-            "actionbert" => spec with
-            {
-                ActionBert = (spec.ActionBert ?? new ActionBertConfig { FeatureDim = 128, Dim = 128, MlpDim = 256, Layers = 2 })
-                    with { MaxLength = frames, Classes = classes, FrameEncoder = new FrameEncoderConfig(channels, height, width) },
-            },
-            "cnn-lstm" => spec with
-            {
-                Rnn = (spec.Rnn ?? new RnnConfig { FeatureDim = 128, Hidden = 128 })
-                    with { Frames = frames, Classes = classes, FrameEncoder = new FrameEncoderConfig(channels, height, width) },
-            },
-            "bilstm" => throw new ArgumentException("bilstm runs over per-frame features [B, T, F]; for raw clips use cnn-lstm (a CNN frame encoder + BiLSTM)."),
-            _ => throw new ArgumentException($"Unknown model '{model}'; expected one of {string.Join(", ", Families)}."),
-        };
+        var family = ModelRegistry.Family(model);
+        var p = preset is null ? null : Preset(preset);
+        if (p is not null && p.Model != model) throw new ArgumentException($"Preset '{preset}' is a {p.Model} preset, not {model}.");
+        return family.ForData(data, variant is null ? null : family.Variant(variant), p);
     }
 
     /// <summary>The largest patch ≤ <paramref name="preferred"/> that divides both sides.</summary>
