@@ -7,10 +7,17 @@ their ratio (ours / PyTorch; below 1 means we are faster), peak RSS, and the tra
 the GEMM peak measured in the same run.
 
 Threads: vt runs on TorchSharp's libtorch 2.10, whose matrix products run (MKL) inside its intra-op pool, so --threads N
-is its whole thread budget. Debian's PyTorch 1.13 still hands GEMM to OpenBLAS, which keeps a pool of its own: it gets
-OPENBLAS_NUM_THREADS=N beside torch.set_num_threads(N), so that both sides compute on N threads.
+is its whole thread budget. Debian's PyTorch 1.13 hands GEMM to OpenBLAS, which keeps a pool of its own: PyTorch runs at
+every split INTRA+BLAS of --torch-splits (default 1+N and N+1) and the table shows it at its fastest, as the
+performance issue asks ("PyTorch at its best thread split"). PyTorch's default (N intra-op + N OpenBLAS threads,
+oversubscribed) is slower than either.
 
-usage: benchmarks/compare_presets.py [--rounds 5] [--steps 10] [--threads 2] [--out docs/performance-presets.md]
+--precision bf16 adds, per preset, an inference row in which ours runs with bfloat16 weights and activations
+(`vt bench --precision bf16`) against the same float32 PyTorch: what a user gets from `vt eval/predict --precision
+bf16`. The float32 rows stay the like-for-like comparison.
+
+usage: benchmarks/compare_presets.py [--rounds 5] [--steps 10] [--threads 2] [--torch-splits 1+2,2+1] [--precision bf16]
+                                     [--out docs/performance-presets.md]
        (run from the repository root after ./build.sh build; needs /usr/bin/python3 with torch)
 
 The functions above main() are shared with compare_engines.py.
@@ -104,35 +111,49 @@ def main():
                     help="threads, both sides: libtorch intra-op threads (and PyTorch's OpenBLAS threads)")
     ap.add_argument("--presets", default=",".join(p for p, _ in PRESETS))
     ap.add_argument("--vt", default=VT)
+    ap.add_argument("--torch-splits", default="",
+                    help="INTRA+BLAS thread splits tried for PyTorch (default 1+N,N+1 for N = --threads)")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: also time our inference in bfloat16 against float32 PyTorch")
+    ap.add_argument("--modes", default="", help="only these rows: any of train, infer, infer-bf16 (default: all)")
     ap.add_argument("--out", default="")
     a = ap.parse_args()
     ours_env = thread_env(a.threads)
-    torch_env = thread_env(a.threads, blas=a.threads)
-    peak = gemm_peak(a.threads, torch_env)
+    splits = [tuple(int(x) for x in s.split("+")) for s in (a.torch_splits or f"1+{a.threads},{a.threads}+1").split(",")]
+    splits = list(dict.fromkeys(splits))
+    peak = gemm_peak(a.threads, thread_env(a.threads, blas=a.threads))
     rows = []
     wanted = a.presets.split(",")
+    modes = [(m, "fp32") for m in MODES] + ([("infer", "bf16")] if a.precision == "bf16" else [])
+    if a.modes:
+        modes = [(m, p) for m, p in modes if (m if p == "fp32" else f"{m}-{p}") in a.modes.split(",")]
     for preset, batch in [p for p in PRESETS if p[0] in wanted]:
         with preset_spec(a.vt, preset) as spec:
-            for mode in MODES:
-                results = interleaved([
-                    ("ours", vt_cmd(a.vt, preset, mode, batch, a.steps, a.threads), ours_env),
-                    ("torch", torch_cmd(spec, preset, mode, batch, a.steps, a.threads), torch_env),
-                ], a.rounds)
-                ours, theirs = results["ours"], results["torch"]
-                o, t = median_ms(ours), median_ms(theirs)
+            for mode, precision in modes:
+                extra = ["--precision", precision] if precision != "fp32" else []
+                runners = [("ours", vt_cmd(a.vt, preset, mode, batch, a.steps, a.threads, extra), ours_env)]
+                runners += [(("torch", s), torch_cmd(spec, preset, mode, batch, a.steps, s[0]), thread_env(s[0], blas=s[1])) for s in splits]
+                results = interleaved(runners, a.rounds)
+                ours = results["ours"]
+                o = median_ms(ours)
+                per_split = {f"{s[0]}+{s[1]}": median_ms(results[("torch", s)]) for s in splits}
+                best_split, t = min(per_split.items(), key=lambda kv: kv[1])
+                theirs = [x for s in splits for x in results[("torch", s)]]
                 gflop = ours[0]["gflop_per_step"]
-                rows.append(dict(preset=preset, mode=mode, batch=batch, ours_ms=o, torch_ms=t, ratio=o / t,
+                rows.append(dict(preset=preset, mode=mode, precision=precision, batch=batch, ours_ms=o, torch_ms=t, torch_split=best_split,
+                                 torch_per_split=per_split, ratio=o / t,
                                  ours_rss=max(x["peak_rss_mb"] for x in ours), torch_rss=max(x["peak_rss_mb"] for x in theirs),
                                  gflops=gflop / (o / 1000), eff=gflop / (o / 1000) / peak))
                 print(json.dumps(rows[-1]), file=sys.stderr)
-    lines = [f"Threads, both sides: {a.threads} (ours: libtorch intra-op threads, which also run the GEMMs; PyTorch: as many "
-             f"intra-op and OpenBLAS threads). GEMM peak (1024³ float32, PyTorch with OpenBLAS, {a.threads} thread(s), median): "
-             f"{peak:.1f} GFLOP/s. {a.rounds} rounds × {a.steps} steps, medians.", "",
-             "| preset | mode | batch | ours ms/step | PyTorch ms/step | ratio ours/PyTorch | ours peak RSS MB | PyTorch peak RSS MB | ours GFLOP/s | of GEMM peak |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [f"Ours: {a.threads} libtorch intra-op thread(s), which also run the GEMMs (MKL). PyTorch 1.13: at its fastest of the "
+             f"INTRA+BLAS splits {', '.join(f'{i}+{b}' for i, b in splits)}, shown per row. GEMM peak (1024³ float32, PyTorch with "
+             f"OpenBLAS, {a.threads} thread(s), median): {peak:.1f} GFLOP/s. {a.rounds} rounds × {a.steps} steps, each side a fresh "
+             f"process per round, interleaved; medians. A ratio below 1 means ours is faster.", "",
+             "| preset | mode | precision (ours) | batch | ours ms/step | PyTorch ms/step (split) | ratio ours/PyTorch | ours peak RSS MB | PyTorch peak RSS MB | ours GFLOP/s | of GEMM peak |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['preset']} | {r['mode']} | {r['batch']} | {r['ours_ms']:.1f} | {r['torch_ms']:.1f} | **{r['ratio']:.2f}** | "
-                     f"{r['ours_rss']:.0f} | {r['torch_rss']:.0f} | {r['gflops']:.1f} | {100 * r['eff']:.0f}% |")
+        lines.append(f"| {r['preset']} | {r['mode']} | {r['precision']} | {r['batch']} | {r['ours_ms']:.1f} | {r['torch_ms']:.1f} ({r['torch_split']}) | "
+                     f"**{r['ratio']:.2f}** | {r['ours_rss']:.0f} | {r['torch_rss']:.0f} | {r['gflops']:.1f} | {100 * r['eff']:.0f}% |")
     text = "\n".join(lines) + "\n"
     print(text)
     if a.out:
