@@ -192,18 +192,7 @@ public sealed class Trainer : IDisposable
         artifacts?.WriteConfig();
 
         var resumed = _resume is not null;
-        if (isMain && !resumed && File.Exists(LastCheckpointPath))
-            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", dir);
-        var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
-        _resume = null;
-        if (resumed && state.StepsPerEpoch != stepsPerEpoch)
-        {
-            if (state.StepInEpoch > 0)
-                throw new InvalidOperationException($"The checkpoint stopped at step {state.StepInEpoch} of an epoch of {state.StepsPerEpoch} batches, " +
-                                                    $"but the training source now has {stepsPerEpoch}; resume with the same data and batch size.");
-            _logger.LogWarning("The checkpoint was written with {Saved} batches per epoch, the source now has {Now}; the run will not match an uninterrupted one",
-                state.StepsPerEpoch, stepsPerEpoch);
-        }
+        var state = StartingState(stepsPerEpoch, isMain);
 
         var schedule = LearningRateSchedule.Create(Config, Optimizer, stepsPerEpoch);
         var checkpointMetric = Config.ResolvedCheckpointMetric;
@@ -262,16 +251,8 @@ public sealed class Trainer : IDisposable
 
             CheckFiniteWeights(epoch + 1, globalStep);
             var validationClock = Stopwatch.StartNew();
-            MetricsReport? val = null;
-            if (validation is not null)
-            {
-                var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
-                    loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
-                // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
-                using (EmaScope.AverageIn(_ema, Model))
-                    val = Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
-                lastValidation = val;
-            }
+            var val = validation is null ? null : Validate(validation, epoch, globalStep, totalSteps, schedule, runClock, progress);
+            lastValidation = val ?? lastValidation;
 
             var trainLoss = sums.LossSum / Math.Max(sums.Samples, 1);
             var trainAccuracy = (double)sums.Correct / Math.Max(sums.Samples, 1);
@@ -292,9 +273,7 @@ public sealed class Trainer : IDisposable
                 SaveLast(artifacts, state, epoch + 1, globalStep, parameterCount);
                 artifacts.WriteEpoch(state, record, improved, parameterCount);
             }
-            _logger.Log(isMain ? LogLevel.Information : LogLevel.Debug, "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
-                record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
-                record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
+            LogEpoch(record, improved, isMain);
             Notify("OnEpochEnd", cb => cb.OnEpochEnd(context, record, val));
 
             var (stopEarly, cancelNow) = sync.AgreeToStop(
@@ -320,22 +299,12 @@ public sealed class Trainer : IDisposable
         if (_ema is not null && status != RunStatus.Cancelled) _averageIn = EmaScope.AverageIn(_ema, Model);
 
         var bestPath = File.Exists(BestCheckpointPath) && best.BestEpoch is not null ? BestCheckpointPath : null;
-        if (isMain && status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
-        {
-            Checkpoint.Load(bestPath, Model);
-            _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", best.BestEpoch, ConfigNames.Of(checkpointMetric));
-        }
-        // Only rank 0 holds the best checkpoint; the others take its weights so that every rank ends with the same model.
-        if (status != RunStatus.Cancelled && Options.RestoreBestWeights) sync.BroadcastWeights();
-
         MetricsReport? testReport = null;
-        // Only rank 0 reports the test metrics; the other ranks would compute the same numbers on the same weights.
-        if (test is not null && status != RunStatus.Cancelled && isMain)
+        if (status != RunStatus.Cancelled)
         {
-            var at = new EvaluationPosition(TrainingPhase.Test, history.Count, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
-                loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
-            testReport = Evaluator.Run(Model, test, Options.AverageTestViews ? i => i : null, progress, at, CancellationToken.None);
-            _logger.LogInformation("Test: {Report}", testReport);
+            if (Options.RestoreBestWeights) RestoreBest(sync, bestPath, best.BestEpoch, history.LastOrDefault()?.Epoch);
+            // Only rank 0 reports the test metrics; the other ranks would compute the same numbers on the same weights.
+            if (test is not null && isMain) testReport = Test(test, history.Count, globalStep, totalSteps, schedule, runClock, progress);
         }
 
         artifacts?.WriteStatistics(state, status, parameterCount);
@@ -367,6 +336,57 @@ public sealed class Trainer : IDisposable
     {
         Optimizer.Dispose();
         _ema?.Dispose();
+    }
+
+    // Puts the best epoch's weights in the model unless the last epoch was the best.
+    private void RestoreBest(IStepSynchronizer sync, string? bestPath, int? bestEpoch, int? lastEpoch)
+    {
+        if (sync.IsMain && bestPath is not null && bestEpoch != lastEpoch)
+        {
+            Checkpoint.Load(bestPath, Model);
+            _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", bestEpoch, ConfigNames.Of(Config.ResolvedCheckpointMetric));
+        }
+        // Only rank 0 holds the best checkpoint; the others take its weights so that every rank ends with the same model.
+        sync.BroadcastWeights();
+    }
+
+    private MetricsReport Test(IBatchSource test, int epochs, long globalStep, long totalSteps, LearningRateSchedule schedule, Stopwatch runClock,
+        IProgress<TrainingProgress>? progress)
+    {
+        var at = new EvaluationPosition(TrainingPhase.Test, epochs, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+            loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
+        var report = Evaluator.Run(Model, test, Options.AverageTestViews ? i => i : null, progress, at, CancellationToken.None);
+        _logger.LogInformation("Test: {Report}", report);
+        return report;
+    }
+
+    // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
+    private MetricsReport Validate(IBatchSource validation, int epoch, long globalStep, long totalSteps, LearningRateSchedule schedule, Stopwatch runClock,
+        IProgress<TrainingProgress>? progress)
+    {
+        var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+            loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
+        using (EmaScope.AverageIn(_ema, Model))
+            return Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
+    }
+
+    // The resumed state, or a fresh one; consumes what Resume loaded.
+    private CheckpointState StartingState(int stepsPerEpoch, bool isMain)
+    {
+        var resumed = _resume is not null;
+        if (isMain && !resumed && File.Exists(LastCheckpointPath))
+            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", Options.RunDirectory);
+        var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
+        _resume = null;
+        if (resumed && state.StepsPerEpoch != stepsPerEpoch)
+        {
+            if (state.StepInEpoch > 0)
+                throw new InvalidOperationException($"The checkpoint stopped at step {state.StepInEpoch} of an epoch of {state.StepsPerEpoch} batches, " +
+                                                    $"but the training source now has {stepsPerEpoch}; resume with the same data and batch size.");
+            _logger.LogWarning("The checkpoint was written with {Saved} batches per epoch, the source now has {Now}; the run will not match an uninterrupted one",
+                state.StepsPerEpoch, stepsPerEpoch);
+        }
+        return state;
     }
 
     // Puts the raw training weights back into the model if Fit left the average there.
@@ -486,6 +506,11 @@ public sealed class Trainer : IDisposable
             }
         }
     }
+
+    private void LogEpoch(EpochRecord record, bool improved, bool isMain) =>
+        _logger.Log(isMain ? LogLevel.Information : LogLevel.Debug, "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
+            record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
+            record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
 
     private static string F(double? v, string format) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 }
