@@ -9,8 +9,6 @@ using VideoTransformers.Training.Checkpoints;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Evaluation;
-using VideoTransformers.Training.IO;
-using VideoTransformers.Training.Logging;
 using VideoTransformers.Training.Metrics;
 using VideoTransformers.Training.Optimization;
 using TorchSharp;
@@ -60,8 +58,8 @@ public sealed class Trainer : IDisposable
     private readonly List<Parameter> _trainable;
     private CheckpointState? _resume;
     private readonly ExponentialMovingAverage? _ema;
-    // True while the model holds the EMA weights (after Fit) rather than the raw training weights.
-    private bool _emaSwappedIn;
+    // The average's weights, held in the model from the end of Fit until the next Resume or Fit.
+    private EmaScope? _averageIn;
     private long _sessionSteps;
     private double _sessionStepSeconds;
 
@@ -103,9 +101,9 @@ public sealed class Trainer : IDisposable
     public optim.Optimizer Optimizer { get; }
 
     /// <summary>The path of the last checkpoint's tensors.</summary>
-    public string LastCheckpointPath => Path.Combine(Options.RunDirectory, LastName + ".safetensors");
+    public string LastCheckpointPath => RunArtifacts.CheckpointPath(Options.RunDirectory, LastName);
     /// <summary>The path of the best checkpoint's tensors.</summary>
-    public string BestCheckpointPath => Path.Combine(Options.RunDirectory, BestName + ".safetensors");
+    public string BestCheckpointPath => RunArtifacts.CheckpointPath(Options.RunDirectory, BestName);
 
     /// <summary>
     /// Loads model weights, optimizer state and training state from a checkpoint (usually <see cref="LastCheckpointPath"/>
@@ -178,36 +176,23 @@ public sealed class Trainer : IDisposable
         var stepsPerEpoch = train.BatchCount;
         if (stepsPerEpoch < 1) throw new ArgumentException("The training source has no batches.", nameof(train));
         if (Config.Threads is { } threads) set_num_threads(threads);
-        var group = Options.Distributed;
-        var isMain = IsMain;
         DistributedDataParallel? ddp = null;
-        if (group is not null)
+        if (Options.Distributed is { } group)
         {
             train = ShardFor(train, group);
             ddp = new DistributedDataParallel(Model, group, logger: _logger);
         }
+        IStepSynchronizer sync = ddp is null ? SingleProcessSynchronizer.Instance : new DataParallelSynchronizer(ddp);
+        var isMain = sync.IsMain;
 
         RawWeightsIn();
         var dir = Options.RunDirectory;
-        if (isMain)
-        {
-            Directory.CreateDirectory(dir);
-            ConfigWriter.Save((Options.RunConfig ?? new RunConfig()) with { Training = Config }, Path.Combine(dir, "config.yaml"));
-        }
+        // Only the main process writes the run folder.
+        using var artifacts = isMain ? new RunArtifacts(Options, Config, Model, Optimizer, _ema, _logger) : null;
+        artifacts?.WriteConfig();
 
         var resumed = _resume is not null;
-        if (isMain && !resumed && File.Exists(LastCheckpointPath))
-            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", dir);
-        var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
-        _resume = null;
-        if (resumed && state.StepsPerEpoch != stepsPerEpoch)
-        {
-            if (state.StepInEpoch > 0)
-                throw new InvalidOperationException($"The checkpoint stopped at step {state.StepInEpoch} of an epoch of {state.StepsPerEpoch} batches, " +
-                                                    $"but the training source now has {stepsPerEpoch}; resume with the same data and batch size.");
-            _logger.LogWarning("The checkpoint was written with {Saved} batches per epoch, the source now has {Now}; the run will not match an uninterrupted one",
-                state.StepsPerEpoch, stepsPerEpoch);
-        }
+        var state = StartingState(stepsPerEpoch, isMain);
 
         var schedule = LearningRateSchedule.Create(Config, Optimizer, stepsPerEpoch);
         var checkpointMetric = Config.ResolvedCheckpointMetric;
@@ -219,20 +204,15 @@ public sealed class Trainer : IDisposable
 
         var history = new List<EpochRecord>(state.History);
         var context = new TrainingContext(dir, Model, Config, Options.ModelSpec, train.ClassNames, history, _logger);
-        using var csv = isMain ? new CsvMetricsWriter(Path.Combine(dir, "metrics.csv"), CsvColumns) : null;
-        // Rewriting the resumed history keeps metrics.csv equal to the checkpoint's, even if the folder held later epochs.
-        if (csv is not null)
-            foreach (var record in history) WriteCsv(csv, record);
-        using var tensorBoard = Options.WriteTensorBoard && isMain ? new TensorBoardWriter(dir, _logger) : null;
+        artifacts?.OpenLogs(history);
+        // After a resume too: every rank loaded the same checkpoint, but a rank that built its replica from another
+        // seed (or loaded nothing) must not start from its own weights.
+        sync.BroadcastWeights();
         if (ddp is not null)
-        {
-            // After a resume too: every rank loaded the same checkpoint, but a rank that built its replica from another
-            // seed (or loaded nothing) must not start from its own weights.
-            ddp.BroadcastState();
             _logger.LogInformation("Rank {Rank}/{World}: data-parallel training, weights broadcast from rank 0, {Buckets} gradient buckets",
-                group!.Rank, group.WorldSize, ddp.Buckets.Count);
-        }
+                ddp.Group.Rank, ddp.Group.WorldSize, ddp.Buckets.Count);
 
+        var trainingStep = new TrainingStep(Model, Optimizer, _trainable, Config, _ema, sync, Diverged);
         var runClock = Stopwatch.StartNew();
         _sessionSteps = 0;
         _sessionStepSeconds = 0;
@@ -249,8 +229,8 @@ public sealed class Trainer : IDisposable
         for (var epoch = state.CompletedEpochs; epoch < Config.Epochs; epoch++)
         {
             var start = state.StepInEpoch > 0 && state.Partial is { } p ? p : new PartialEpoch(0, 0, 0, 0);
-            var (sums, stepsDone, cancelled) = TrainEpoch(train, epoch, state.StepInEpoch, start, schedule, ref globalStep, totalSteps,
-                tensorBoard, progress, runClock, ddp, cancellationToken);
+            var (sums, stepsDone, cancelled) = TrainEpoch(train, epoch, state.StepInEpoch, start, trainingStep, sync, schedule, ref globalStep, totalSteps,
+                artifacts, progress, runClock, cancellationToken);
             if (cancelled)
             {
                 state = state with
@@ -258,7 +238,7 @@ public sealed class Trainer : IDisposable
                     StepInEpoch = stepsDone, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
                     Partial = sums, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds) + sums.Seconds,
                 };
-                if (isMain) SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
+                if (artifacts is not null) SaveLast(artifacts, state, epoch + 1, globalStep, parameterCount);
                 unfinished = sums;
                 status = RunStatus.Cancelled;
                 if (isMain)
@@ -271,15 +251,8 @@ public sealed class Trainer : IDisposable
 
             CheckFiniteWeights(epoch + 1, globalStep);
             var validationClock = Stopwatch.StartNew();
-            MetricsReport? val = null;
-            if (validation is not null)
-            {
-                var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
-                    loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
-                // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
-                val = WithAverageWeights(() => Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None));
-                lastValidation = val;
-            }
+            var val = validation is null ? null : Validate(validation, epoch, globalStep, totalSteps, schedule, runClock, progress);
+            lastValidation = val ?? lastValidation;
 
             var trainLoss = sums.LossSum / Math.Max(sums.Samples, 1);
             var trainAccuracy = (double)sums.Correct / Math.Max(sums.Samples, 1);
@@ -295,27 +268,17 @@ public sealed class Trainer : IDisposable
                 CompletedEpochs = epoch + 1, StepInEpoch = 0, GlobalStep = globalStep, SchedulerEpoch = schedule.Position, StepsPerEpoch = stepsPerEpoch,
                 Best = best.State, Monitor = monitor.State, Partial = null, History = history.ToList(), TrainSeconds = history.Sum(h => h.Seconds),
             };
-            if (isMain)
+            if (artifacts is not null)
             {
-                SaveCheckpoint(LastName, state, epoch + 1, globalStep, null, parameterCount);
-                if (improved)
-                {
-                    AtomicFile.Copy(LastCheckpointPath, BestCheckpointPath);
-                    WriteInfo(BestName, state, null, parameterCount);
-                    _logger.LogDebug("Epoch {Epoch} is the best so far by {Metric}; saved {Path}", epoch + 1, ConfigNames.Of(checkpointMetric), BestCheckpointPath);
-                }
-                WriteCsv(csv!, record);
-                WriteScalars(tensorBoard, record);
-                WriteStatistics(state, null, parameterCount);
+                SaveLast(artifacts, state, epoch + 1, globalStep, parameterCount);
+                artifacts.WriteEpoch(state, record, improved, parameterCount);
             }
-            _logger.Log(isMain ? LogLevel.Information : LogLevel.Debug, "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
-                record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
-                record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
+            LogEpoch(record, improved, isMain);
             Notify("OnEpochEnd", cb => cb.OnEpochEnd(context, record, val));
 
-            var stopEarly = Config.EarlyStoppingPatience is { } patience && monitor.EpochsWithoutImprovement >= patience && epoch + 1 < Config.Epochs;
-            var cancelNow = cancellationToken.IsCancellationRequested && epoch + 1 < Config.Epochs;
-            if (group is not null) (stopEarly, cancelNow) = AgreeToStop(group, stopEarly, cancelNow);
+            var (stopEarly, cancelNow) = sync.AgreeToStop(
+                Config.EarlyStoppingPatience is { } patience && monitor.EpochsWithoutImprovement >= patience && epoch + 1 < Config.Epochs,
+                cancellationToken.IsCancellationRequested && epoch + 1 < Config.Epochs);
             if (stopEarly)
             {
                 status = RunStatus.EarlyStopped;
@@ -333,32 +296,18 @@ public sealed class Trainer : IDisposable
         // Frees the gradients (to none; TorchSharp's optimizer zero_grad would keep them as zeros).
         Model.zero_grad();
         // From here on the model is the averaged one: the weights that were validated and saved.
-        if (_ema is not null && status != RunStatus.Cancelled)
-        {
-            _ema.Swap(Model);
-            _emaSwappedIn = true;
-        }
+        if (_ema is not null && status != RunStatus.Cancelled) _averageIn = EmaScope.AverageIn(_ema, Model);
 
         var bestPath = File.Exists(BestCheckpointPath) && best.BestEpoch is not null ? BestCheckpointPath : null;
-        if (isMain && status != RunStatus.Cancelled && Options.RestoreBestWeights && bestPath is not null && best.BestEpoch != history.LastOrDefault()?.Epoch)
-        {
-            Checkpoint.Load(bestPath, Model);
-            _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", best.BestEpoch, ConfigNames.Of(checkpointMetric));
-        }
-        // Only rank 0 holds the best checkpoint; the others take its weights so that every rank ends with the same model.
-        if (ddp is not null && status != RunStatus.Cancelled && Options.RestoreBestWeights) ddp.BroadcastState();
-
         MetricsReport? testReport = null;
-        // Only rank 0 reports the test metrics; the other ranks would compute the same numbers on the same weights.
-        if (test is not null && status != RunStatus.Cancelled && isMain)
+        if (status != RunStatus.Cancelled)
         {
-            var at = new EvaluationPosition(TrainingPhase.Test, history.Count, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
-                loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
-            testReport = Evaluator.Run(Model, test, Options.AverageTestViews ? i => i : null, progress, at, CancellationToken.None);
-            _logger.LogInformation("Test: {Report}", testReport);
+            if (Options.RestoreBestWeights) RestoreBest(sync, bestPath, best.BestEpoch, history.LastOrDefault()?.Epoch);
+            // Only rank 0 reports the test metrics; the other ranks would compute the same numbers on the same weights.
+            if (test is not null && isMain) testReport = Test(test, history.Count, globalStep, totalSteps, schedule, runClock, progress);
         }
 
-        if (isMain) WriteStatistics(state, status, parameterCount);
+        artifacts?.WriteStatistics(state, status, parameterCount);
         var result = new RunResult
         {
             Status = status,
@@ -389,38 +338,67 @@ public sealed class Trainer : IDisposable
         _ema?.Dispose();
     }
 
-    // Runs work with the weight average in the model (and the raw weights in the average's tensors), then swaps back.
-    private T WithAverageWeights<T>(Func<T> work)
+    // Puts the best epoch's weights in the model unless the last epoch was the best.
+    private void RestoreBest(IStepSynchronizer sync, string? bestPath, int? bestEpoch, int? lastEpoch)
     {
-        if (_ema is null) return work();
-        _ema.Swap(Model);
-        try
+        if (sync.IsMain && bestPath is not null && bestEpoch != lastEpoch)
         {
-            return work();
+            Checkpoint.Load(bestPath, Model);
+            _logger.LogInformation("Restored the weights of epoch {Epoch}, the best by {Metric}", bestEpoch, ConfigNames.Of(Config.ResolvedCheckpointMetric));
         }
-        finally
-        {
-            _ema.Swap(Model);
-        }
+        // Only rank 0 holds the best checkpoint; the others take its weights so that every rank ends with the same model.
+        sync.BroadcastWeights();
     }
 
-    private void WithAverageWeights(Action work) => WithAverageWeights(() =>
+    private MetricsReport Test(IBatchSource test, int epochs, long globalStep, long totalSteps, LearningRateSchedule schedule, Stopwatch runClock,
+        IProgress<TrainingProgress>? progress)
     {
-        work();
-        return true;
-    });
+        var at = new EvaluationPosition(TrainingPhase.Test, epochs, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+            loss => new InvalidOperationException($"The model produced a non-finite test loss ({loss.ToString(CultureInfo.InvariantCulture)})."));
+        var report = Evaluator.Run(Model, test, Options.AverageTestViews ? i => i : null, progress, at, CancellationToken.None);
+        _logger.LogInformation("Test: {Report}", report);
+        return report;
+    }
+
+    // Validation is short and its metrics belong to the epoch's checkpoint: a cancel waits for it.
+    private MetricsReport Validate(IBatchSource validation, int epoch, long globalStep, long totalSteps, LearningRateSchedule schedule, Stopwatch runClock,
+        IProgress<TrainingProgress>? progress)
+    {
+        var at = new EvaluationPosition(TrainingPhase.Validate, epoch + 1, Config.Epochs, globalStep, totalSteps, schedule.CurrentLearningRate, runClock,
+            loss => Diverged(epoch + 1, 0, globalStep, "validation loss", loss));
+        using (EmaScope.AverageIn(_ema, Model))
+            return Evaluator.Run(Model, validation, null, progress, at, CancellationToken.None);
+    }
+
+    // The resumed state, or a fresh one; consumes what Resume loaded.
+    private CheckpointState StartingState(int stepsPerEpoch, bool isMain)
+    {
+        var resumed = _resume is not null;
+        if (isMain && !resumed && File.Exists(LastCheckpointPath))
+            _logger.LogWarning("{Dir} already holds a checkpoint; this fresh run (not resumed) will overwrite it", Options.RunDirectory);
+        var state = _resume ?? new CheckpointState { Seed = Config.Seed, DataSeed = Config.DataSeed, StepsPerEpoch = stepsPerEpoch };
+        _resume = null;
+        if (resumed && state.StepsPerEpoch != stepsPerEpoch)
+        {
+            if (state.StepInEpoch > 0)
+                throw new InvalidOperationException($"The checkpoint stopped at step {state.StepInEpoch} of an epoch of {state.StepsPerEpoch} batches, " +
+                                                    $"but the training source now has {stepsPerEpoch}; resume with the same data and batch size.");
+            _logger.LogWarning("The checkpoint was written with {Saved} batches per epoch, the source now has {Now}; the run will not match an uninterrupted one",
+                state.StepsPerEpoch, stepsPerEpoch);
+        }
+        return state;
+    }
 
     // Puts the raw training weights back into the model if Fit left the average there.
     private void RawWeightsIn()
     {
-        if (!_emaSwappedIn) return;
-        _ema!.Swap(Model);
-        _emaSwappedIn = false;
+        _averageIn?.Dispose();
+        _averageIn = null;
     }
 
     private (PartialEpoch Sums, int StepsDone, bool Cancelled) TrainEpoch(IBatchSource train, int epoch, int skip, PartialEpoch start,
-        LearningRateSchedule schedule, ref long globalStep, long totalSteps, TensorBoardWriter? tensorBoard, IProgress<TrainingProgress>? progress,
-        Stopwatch runClock, DistributedDataParallel? ddp, CancellationToken cancellationToken)
+        TrainingStep trainingStep, IStepSynchronizer sync, LearningRateSchedule schedule, ref long globalStep, long totalSteps,
+        RunArtifacts? artifacts, IProgress<TrainingProgress>? progress, Stopwatch runClock, CancellationToken cancellationToken)
     {
         Model.train();
         manual_seed(TrainingSeeds.EpochSeed(Config.Seed, epoch));
@@ -440,32 +418,16 @@ public sealed class Trainer : IDisposable
                 continue;
             }
             var stepStart = clock.Elapsed.TotalSeconds;
-            double loss;
-            long right;
-            int size;
-            var anyRankCancelled = false;
-            if (ddp is null)
-            {
-                (loss, right) = TrainStep(batch, epoch, step, globalStep, schedule);
-                size = batch.Size;
-            }
-            else
-            {
-                (loss, right, size, anyRankCancelled) = TrainStepDistributed(batch, epoch, step, globalStep, schedule, ddp, cancellationToken.IsCancellationRequested);
-            }
+            var outcome = trainingStep.Run(batch, epoch, step, globalStep, schedule, cancellationToken.IsCancellationRequested);
             step++;
             globalStep++;
             _sessionSteps++;
             _sessionStepSeconds += clock.Elapsed.TotalSeconds - stepStart;
-            lossSum += loss * size;
-            correct += right;
-            samples += size;
-            sessionSamples += size;
-            if (tensorBoard is not null && Options.LogStepScalars)
-            {
-                tensorBoard.AddScalar("step/loss", (float)loss, globalStep);
-                tensorBoard.AddScalar("step/lr", (float)schedule.CurrentLearningRate, globalStep);
-            }
+            lossSum += outcome.Loss * outcome.Size;
+            correct += outcome.Correct;
+            samples += outcome.Size;
+            sessionSamples += outcome.Size;
+            artifacts?.WriteStep(globalStep, outcome.Loss, schedule.CurrentLearningRate);
             if (progress is not null)
             {
                 var eta = TimeSpan.FromSeconds(_sessionStepSeconds / _sessionSteps * (totalSteps - globalStep));
@@ -473,104 +435,13 @@ public sealed class Trainer : IDisposable
                     lossSum / samples, (double)correct / samples, schedule.CurrentLearningRate, sessionSamples / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                     runClock.Elapsed, eta));
             }
-            // A data-parallel run only stops where all ranks agreed to (a cancel seen after this step's all-reduce
-            // counts at the next step); a single process checks the token itself.
-            if ((ddp is null ? cancellationToken.IsCancellationRequested : anyRankCancelled) && step < stepsPerEpoch)
+            if (sync.StopAfterStep(outcome, cancellationToken) && step < stepsPerEpoch)
             {
                 cancelled = true;
                 break;
             }
         }
         return (new PartialEpoch(lossSum, correct, samples, start.Seconds + clock.Elapsed.TotalSeconds), step, cancelled);
-    }
-
-    private (double Loss, long Correct) TrainStep(Batch batch, int epoch, int step, long globalStep, LearningRateSchedule schedule)
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(TrainingSeeds.StepSeed(Config.Seed, epoch, step));
-        schedule.Apply(epoch, globalStep);
-        var device = _trainable[0].device;
-        var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
-        var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
-        // Gradients to none, as torch.optim's zero_grad does by default (TorchSharp's optimizers fill them with zeros):
-        // a parameter the loss does not reach then keeps no gradient and is not stepped, in a fresh run as in a resumed one.
-        Model.zero_grad();
-        var logits = Model.forward(x);
-        var loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
-        var value = loss.ToDouble();
-        if (!double.IsFinite(value)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "training loss", value);
-        loss.backward();
-        if (Config.GradClipNorm is { } maxNorm)
-        {
-            var norm = nn.utils.clip_grad_norm_(_trainable, maxNorm);
-            if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
-        }
-        Optimizer.step();
-        _ema?.Update(Model, globalStep + 1);
-        long correct;
-        using (no_grad()) correct = logits.argmax(1).eq(y).sum().ToInt64();
-        return (value, correct);
-    }
-
-    /// <summary>
-    /// One data-parallel step: forward and backward on this rank's slice, then one small all-reduce of (loss sum,
-    /// correct, samples, cancel requests) so every rank knows the global batch, agrees on divergence and cancellation,
-    /// and can weight its gradients by its share n/N before they are summed. Returns the global mean loss, correct
-    /// count and batch size, and whether any rank asked to cancel.
-    /// </summary>
-    private (double Loss, long Correct, int Size, bool Cancel) TrainStepDistributed(Batch batch, int epoch, int step, long globalStep,
-        LearningRateSchedule schedule, DistributedDataParallel ddp, bool cancelRequested)
-    {
-        using var scope = NewDisposeScope();
-        // Rank 0 draws exactly what a single process would; the others decorrelate their dropout masks from it.
-        manual_seed(TrainingSeeds.RankSeed(TrainingSeeds.StepSeed(Config.Seed, epoch, step), ddp.Group.Rank));
-        schedule.Apply(epoch, globalStep);
-        // Gradients to none, as torch.optim's zero_grad does by default (TorchSharp's optimizers fill them with zeros):
-        // a parameter the loss does not reach then keeps no gradient and is not stepped, in a fresh run as in a resumed one.
-        Model.zero_grad();
-        Tensor? loss = null;
-        double localLossSum = 0;
-        long localCorrect = 0;
-        var n = batch.Size;
-        if (n > 0)
-        {
-            var device = _trainable[0].device;
-            var x = batch.Inputs.device == device ? batch.Inputs : batch.Inputs.to(device);
-            var y = batch.Labels.device == device ? batch.Labels : batch.Labels.to(device);
-            var logits = Model.forward(x);
-            loss = nn.functional.cross_entropy(logits, y, label_smoothing: Config.LabelSmoothing);
-            localLossSum = loss.ToDouble() * n;
-            using (no_grad()) localCorrect = logits.argmax(1).eq(y).sum().ToInt64();
-        }
-        var stats = tensor(new[] { localLossSum, localCorrect, n, cancelRequested ? 1.0 : 0.0 });
-        ddp.Group.all_reduce_(stats);
-        var totals = stats.data<double>().ToArray();
-        var globalSize = (long)totals[2];
-        if (globalSize < 1) throw new InvalidOperationException($"Step {step + 1} of epoch {epoch + 1} has an empty global batch.");
-        var value = totals[0] / globalSize;
-        // A non-finite loss on any rank makes the sum non-finite, so every rank stops here together.
-        if (!double.IsFinite(value)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "training loss", value);
-        loss?.backward();
-        ddp.AllReduceGradients((double)n / globalSize);
-        if (Config.GradClipNorm is { } maxNorm)
-        {
-            var norm = nn.utils.clip_grad_norm_(_trainable, maxNorm);
-            if (!double.IsFinite(norm)) throw Diverged(epoch + 1, step + 1, globalStep + 1, "gradient norm", norm);
-        }
-        Optimizer.step();
-        // Every rank holds the same weights after the step, so every rank's average is the same too.
-        _ema?.Update(Model, globalStep + 1);
-        return (value, (long)totals[1], (int)globalSize, totals[3] > 0);
-    }
-
-    // Rank 0 decides early stopping (it owns the best/monitor bookkeeping that is written); any rank may cancel.
-    private static (bool StopEarly, bool Cancel) AgreeToStop(ProcessGroup group, bool stopEarly, bool cancel)
-    {
-        using var scope = NewDisposeScope();
-        var flags = tensor(new[] { group.IsMain && stopEarly ? 1.0 : 0.0, cancel ? 1.0 : 0.0 });
-        group.all_reduce_(flags);
-        var f = flags.data<double>().ToArray();
-        return (f[0] > 0, f[1] > 0);
     }
 
     private static IBatchSource ShardFor(IBatchSource train, ProcessGroup group)
@@ -582,6 +453,13 @@ public sealed class Trainer : IDisposable
     }
 
     private bool IsMain => Options.Distributed?.IsMain ?? true;
+
+    // A NaN weight must never replace a good checkpoint.
+    private void SaveLast(RunArtifacts artifacts, CheckpointState state, int epoch, long globalStep, long parameterCount)
+    {
+        CheckFiniteWeights(epoch, globalStep);
+        artifacts.SaveCheckpoint(LastName, state, null, parameterCount);
+    }
 
     private void CheckFiniteWeights(int epoch, long globalStep)
     {
@@ -607,62 +485,6 @@ public sealed class Trainer : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, null),
     };
 
-    private void SaveCheckpoint(string name, CheckpointState state, int epoch, long globalStep, RunStatus? status, long parameterCount)
-    {
-        // A NaN weight must never replace a good checkpoint.
-        CheckFiniteWeights(epoch, globalStep);
-        var path = Path.Combine(Options.RunDirectory, name + ".safetensors");
-        // With a weight average, model. gets the average (what eval and predict load) and train. the raw weights,
-        // which sit in the average's tensors while it is swapped in.
-        WithAverageWeights(() => Checkpoint.Save(path, Model, Optimizer, state, trainingWeights: _ema?.Tensors));
-        WriteInfo(name, state, status, parameterCount);
-    }
-
-    private void WriteInfo(string name, CheckpointState state, RunStatus? status, long parameterCount) =>
-        new CheckpointInfo
-        {
-            Kind = name,
-            Tensors = name + ".safetensors",
-            SavedAt = DateTimeOffset.UtcNow,
-            Model = Options.ModelSpec,
-            Training = Config,
-            Statistics = Statistics(state, status, parameterCount),
-        }.Save(Path.Combine(Options.RunDirectory, name + ".json"));
-
-    private void WriteStatistics(CheckpointState state, RunStatus? status, long parameterCount) =>
-        AtomicFile.WriteAllText(Path.Combine(Options.RunDirectory, "training_stats.json"),
-            System.Text.Json.JsonSerializer.Serialize(Statistics(state, status, parameterCount), TrainingJson.Options));
-
-    private TrainingStatistics Statistics(CheckpointState state, RunStatus? status, long parameterCount) => new()
-    {
-        Status = status,
-        CompletedEpochs = state.CompletedEpochs,
-        GlobalStep = state.GlobalStep,
-        CheckpointMetric = Config.ResolvedCheckpointMetric,
-        BestEpoch = state.Best.BestEpoch,
-        BestMetric = state.Best.Best,
-        TrainSeconds = state.TrainSeconds,
-        ParameterCount = parameterCount,
-        FlopsPerClip = Model.FlopsPerClip,
-        History = state.History,
-    };
-
-    private static void WriteCsv(CsvMetricsWriter csv, EpochRecord r) =>
-        csv.WriteRow(r.Epoch, r.GlobalStep, r.LearningRate, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValTop5, r.ValAuc, r.Seconds, r.ClipsPerSecond);
-
-    private static void WriteScalars(TensorBoardWriter? tb, EpochRecord r)
-    {
-        if (tb is null) return;
-        tb.AddScalar("train/loss", (float)r.TrainLoss, r.Epoch);
-        tb.AddScalar("train/accuracy", (float)r.TrainAccuracy, r.Epoch);
-        tb.AddScalar("lr", (float)r.LearningRate, r.Epoch);
-        if (r.ValLoss is { } vl) tb.AddScalar("val/loss", (float)vl, r.Epoch);
-        if (r.ValAccuracy is { } va) tb.AddScalar("val/accuracy", (float)va, r.Epoch);
-        if (r.ValTop5 is { } v5) tb.AddScalar("val/top5", (float)v5, r.Epoch);
-        if (r.ValAuc is { } auc && !double.IsNaN(auc)) tb.AddScalar("val/auc", (float)auc, r.Epoch);
-        tb.Flush();
-    }
-
     private void CheckSource(IBatchSource source, string role)
     {
         if (source.ClassNames.Count != Model.NumClasses)
@@ -684,6 +506,11 @@ public sealed class Trainer : IDisposable
             }
         }
     }
+
+    private void LogEpoch(EpochRecord record, bool improved, bool isMain) =>
+        _logger.Log(isMain ? LogLevel.Information : LogLevel.Debug, "Epoch {Epoch}/{Epochs}: train loss {TrainLoss:F4} acc {TrainAcc:P1} | val loss {ValLoss} acc {ValAcc} | lr {Lr:G3} | {Seconds:F1}s, {Rate:F1} clips/s{Best}",
+            record.Epoch, Config.Epochs, record.TrainLoss, record.TrainAccuracy, F(record.ValLoss, "F4"), F(record.ValAccuracy, "P1"),
+            record.LearningRate, record.Seconds, record.ClipsPerSecond, improved ? " (best)" : "");
 
     private static string F(double? v, string format) => v?.ToString(format, CultureInfo.InvariantCulture) ?? "-";
 }
