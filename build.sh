@@ -19,7 +19,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # binutils: readelf and strings, with which Build.Tests inspect libLibTorchSharp.so (they would otherwise skip).
 # fonts-dejavu-core: the font of the plots' text (SkiaSharp reads /usr/share/fonts); ffmpeg happens to bring it today
 # through fontconfig-config, but the plots should not depend on that.
-DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg binutils fonts-dejavu-core)
+# chromium: headless, the Cli tests open the run report (report.html) in it and check that its pictures render.
+DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg binutils fonts-dejavu-core chromium)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
