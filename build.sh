@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # VideoTransformers build entry point.
-#   ./build.sh deps    install missing Debian packages (the ffmpeg/ffprobe tools, MPICH, the plots' font, and python3-torch
-#                      with OpenBLAS as the independent reference for the parity tests); libtorch itself comes from NuGet
-#                      (TorchSharp-cpu)
+#   ./build.sh deps    install missing Debian packages (the ffmpeg/ffprobe tools, MPICH, the plots' font, headless Chromium
+#                      for the run report's test, and python3-torch with OpenBLAS as the independent reference for the
+#                      parity tests); libtorch itself comes from NuGet (TorchSharp-cpu)
 #   ./build.sh build   deps + managed code; leaves the CLI at artifacts/vt/vt
 #   ./build.sh test    build + the whole test suite
 #   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)

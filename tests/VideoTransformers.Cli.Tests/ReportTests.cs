@@ -112,7 +112,7 @@ public class ReportTests(ITestOutputHelper output)
             File.WriteAllText(Path.Combine(dir, "config.yaml"), "# <script>alert(1)</script>\nlr: 0.001\n");
             File.WriteAllText(Path.Combine(dir, "metrics.csv"), "epoch,note\n1,\"<i>a, b</i>\"\n");
             File.WriteAllText(Path.Combine(dir, "results.json"),
-                """{"model": "vivit<img src=x>", "dataset": "kth", "classes": ["<b>box</b>", "a&b"], "test_per_class_accuracy": [0.5, 1], "train_seconds": 75.5}""");
+                """{"model": "vivit<img src=x>", "dataset": "kth", "classes": ["<b>box</b>", "a&b"], "test_per_class_accuracy": [0.5, 1], "train_seconds": 75.5, "world_size": 2}""");
             File.WriteAllText(Path.Combine(dir, "learning_curves.svg"), "<html>not an svg</html>");
             File.WriteAllBytes(Path.Combine(dir, "attention.png"), [1, 2, 3]);
 
@@ -129,6 +129,8 @@ public class ReportTests(ITestOutputHelper output)
             html.Should().Contain("1m 15s");
             // No command was recorded: it is reconstructed from config.yaml and results.json, quoted for a shell.
             html.Should().Contain("reconstructed").And.Contain("--model &#x27;vivit&lt;img src=x&gt;&#x27; --dataset kth --data PATH");
+            // A data-parallel run is reproduced under mpiexec with as many ranks.
+            html.Should().Contain("<pre>mpiexec -n 2 vt train --config ");
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -40,7 +40,7 @@ public static class RunReport
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
     private const string Style = """
-        body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; margin: 24px auto; max-width: 1120px; color: #1b1b1b; background: #fff; }
+        body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; margin: 24px auto; padding: 0 16px; max-width: 1120px; color: #1b1b1b; background: #fff; }
         h1 { font-size: 26px; margin-bottom: 4px; }
         h2 { font-size: 20px; border-bottom: 2px solid #d0d7de; padding-bottom: 4px; margin-top: 32px; }
         p.path { color: #555; margin-top: 0; word-break: break-all; }
@@ -292,11 +292,13 @@ public static class RunReport
     private static void Reproduce(StringBuilder h, string dir, JsonElement? r, bool hasConfig)
     {
         h.Append("<section id=\"command\"><h2>Reproduce</h2>\n");
+        // A data-parallel run was launched by mpiexec, which its own command line does not show.
+        var launcher = Num(r, "world_size") is { } world && world > 1 ? $"mpiexec -n {world.ToString(CultureInfo.InvariantCulture)} " : "";
         if (Str(r, "command") is { } recorded)
         {
             h.Append("<p class=\"note\">The command line of the run, recorded by vt train");
             if (Str(r, "working_directory") is { } cwd) h.Append(", run in <code>").Append(E(cwd)).Append("</code>");
-            h.Append(":</p>\n<pre>").Append(E(recorded)).Append("</pre>\n");
+            h.Append(":</p>\n<pre>").Append(E(launcher + recorded)).Append("</pre>\n");
         }
         else if (hasConfig && Str(r, "model") is { } model && Str(r, "dataset") is { } dataset)
         {
@@ -306,7 +308,7 @@ public static class RunReport
             args.AddRange(["--out", dir + "-rerun"]);
             h.Append("<p class=\"note\">No command line was recorded; this one is reconstructed from config.yaml and results.json")
                 .Append(dataset != "synthetic" ? " (the data folder was not recorded: replace PATH)" : "").Append(":</p>\n<pre>")
-                .Append(E(ShellCommand.Join(args))).Append("</pre>\n");
+                .Append(E(launcher + ShellCommand.Join(args))).Append("</pre>\n");
         }
         else h.Append("<p class=\"note\">No command line was recorded, and reconstructing one needs config.yaml and the model and dataset of results.json.</p>\n");
         h.Append("</section>\n");
