@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # VideoTransformers build entry point.
-#   ./build.sh deps    install missing Debian packages (the ffmpeg/ffprobe tools, MPICH, the plots' font, and python3-torch
-#                      with OpenBLAS as the independent reference for the parity tests); libtorch itself comes from NuGet
-#                      (TorchSharp-cpu)
+#   ./build.sh deps    install missing Debian packages (the ffmpeg/ffprobe tools, MPICH, the plots' font, headless Chromium
+#                      for the run report's test, and python3-torch with OpenBLAS as the independent reference for the
+#                      parity tests); libtorch itself comes from NuGet (TorchSharp-cpu)
 #   ./build.sh build   deps + managed code; leaves the CLI at artifacts/vt/vt
 #   ./build.sh test    build + the whole test suite
 #   ./build.sh demo    build + the main job (synthetic motion: FrameViT vs ViViT)
@@ -19,7 +19,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # binutils: readelf and strings, with which Build.Tests inspect libLibTorchSharp.so (they would otherwise skip).
 # fonts-dejavu-core: the font of the plots' text (SkiaSharp reads /usr/share/fonts); ffmpeg happens to bring it today
 # through fontconfig-config, but the plots should not depend on that.
-DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg binutils fonts-dejavu-core)
+# chromium: headless, the Cli tests open the run report (report.html) in it and check that its pictures render.
+DEB_PACKAGES=(libopenblas0-pthread mpich python3-torch python3-numpy ffmpeg binutils fonts-dejavu-core chromium)
 
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 

@@ -29,6 +29,7 @@ public sealed class Args
     public Args(IEnumerable<string> argv, IReadOnlyCollection<string> options, IReadOnlyCollection<string> flags)
     {
         var list = argv.ToList();
+        Raw = list;
         for (var i = 0; i < list.Count; i++)
         {
             var a = list[i];
@@ -56,6 +57,9 @@ public sealed class Args
             else throw new UsageException($"Unknown option --{body}. Known options: {string.Join(", ", options.Concat(flags).Select(o => "--" + o))}.");
         }
     }
+
+    /// <summary>The arguments as given, in order (the command line a run records to be reproduced).</summary>
+    public IReadOnlyList<string> Raw { get; }
 
     /// <summary>True when --help was given.</summary>
     public bool Help { get; }

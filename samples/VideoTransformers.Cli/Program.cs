@@ -8,6 +8,7 @@ const string Usage = """
       vt train     train a model on a dataset (see vt train --help)
       vt eval      evaluate a checkpoint (multi-view: --clips N --crops 1|3)
       vt predict   top-5 classes of one video
+      vt report    the self-contained HTML page of a run folder (vt train writes it too)
       vt import-hf convert a Hugging Face ViViT/TimeSformer folder into a checkpoint
       vt info      frames, fps, size and codec of videos, as JSON (ffprobe)
       vt bench     time training or inference steps of a preset
@@ -31,6 +32,8 @@ try
     {
         "bench" => Commands.Run(rest, BenchCommand.Usage, new[] { "preset", "spec", "mode", "batch-size", "steps", "warmup", "threads", "megabytes", "precision" }, Array.Empty<string>(), BenchCommand.Run, positionals: 0),
         "info" => InfoCommand.Run(rest),
+        // No libtorch: the page is made from the run folder's files.
+        "report" => ReportCommand.Run(rest),
         "models" => Commands.Run(rest, ModelsCommand.Usage, new[] { "spec" }, new[] { "json" }, ModelsCommand.Run, positionals: 0),
         _ => Commands.Dispatch(command, rest) ?? throw new UsageException($"Unknown command '{command}'.\n\n{Usage}"),
     };

@@ -26,7 +26,7 @@ public static partial class TrainCommand
                  [--resume CHECKPOINT] [--device cpu|cuda|cuda:N]
                  [--dist-timeout SECONDS] --out DIR
           Trains a model and writes into DIR: results.json, metrics.csv, best.safetensors + best.json, last.safetensors +
-          last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png.
+          last.json, config.yaml, classes.json, TensorBoard events, learning_curves.svg, confusion_matrix.svg, attention.png, and report.html (see vt report).
           Ctrl-C ends the epoch cleanly and saves the checkpoint; --resume continues a run exactly.
           --config: the file's keys, overridden by --epochs, --batch-size, --lr, ... and --training-preset. --model,
           --variant and --preset may repeat or complete the file's model_name, variant and model_preset, but not
@@ -69,7 +69,7 @@ public static partial class TrainCommand
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
             }.WithClipGeometry(run.Model),
             a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
-            ParseDistributed(a));
+            ParseDistributed(a), CommandLine: ShellCommand.Join(["vt", "train", .. a.Raw]));
         var result = Train(request, out var results, out var isMain);
         // Under mpiexec every rank's stdout reaches the terminal: only rank 0 prints the results.
         if (isMain) Console.WriteLine(Json.Serialize(results));
@@ -167,7 +167,7 @@ public static partial class TrainCommand
     /// <summary>Everything one training run needs.</summary>
     public sealed record TrainRequest(string Model, string? Variant, string? Preset, string Dataset, string? Data, string OutDir,
         TrainingConfig Training, RunConfig Run, DataOptions DataOptions, string? Resume, int? Threads, double? DropPath, bool Quiet, Device? Device = null,
-        DistributedRequest? Distributed = null, ModelSpec? Spec = null);
+        DistributedRequest? Distributed = null, ModelSpec? Spec = null, string? CommandLine = null);
 
     /// <summary>A data-parallel run over MPI; <paramref name="Timeout"/> overrides VT_DIST_TIMEOUT_SECONDS.</summary>
     public sealed record DistributedRequest(TimeSpan? Timeout);
@@ -292,8 +292,25 @@ public static partial class TrainCommand
         }
         results = Results(r, spec, data, result);
         if (group is not null) results["world_size"] = group.WorldSize;
-        if (isMain) File.WriteAllText(Path.Combine(r.OutDir, "results.json"), Json.Serialize(results));
+        if (isMain)
+        {
+            File.WriteAllText(Path.Combine(r.OutDir, "results.json"), Json.Serialize(results));
+            WriteReport(r.OutDir, logger);
+        }
         return result;
+    }
+
+    // The run is trained and saved by now: a report that cannot be written is a warning, not a failed run.
+    private static void WriteReport(string dir, ILogger logger)
+    {
+        try
+        {
+            RunReport.Write(dir, logger);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            logger.LogWarning("The run report could not be written ({Message}); `vt report {Dir}` writes it later", e.Message, dir);
+        }
     }
 
     /// <summary>
@@ -346,6 +363,11 @@ public static partial class TrainCommand
             ["test_loss"] = test?.Loss,
             ["test_accuracy"] = test?.Top1,
         };
+        if (r.CommandLine is not null)
+        {
+            d["command"] = r.CommandLine;
+            d["working_directory"] = Environment.CurrentDirectory;
+        }
         if (data.ClassNames.Count > 5) d["test_top5_accuracy"] = test?.Top5;
         if (data.ClassNames.Count == 2)
         {

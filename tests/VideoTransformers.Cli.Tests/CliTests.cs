@@ -23,6 +23,7 @@ public class CliTests
     [InlineData("demo")]
     [InlineData("info")]
     [InlineData("import-hf")]
+    [InlineData("report")]
     public void Help_works_on_every_command(string command)
     {
         var (code, stdout, _) = Vt(command, "--help");
