@@ -90,6 +90,8 @@ public static class DataSources
 
     private static DataBundle Kth(string root, DataOptions o, ILogger logger)
     {
+        // The split is checked before anything is decoded: a typo must not wait for the frame cache.
+        var split = ParseKthSplit(o.KthSplit);
         var layout = KthLayout.Discover(root);
         var seqPath = Path.Combine(root, "00sequences.txt");
         var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
@@ -103,7 +105,6 @@ public static class DataSources
         string CacheDir(KthSamplingOptions s) => Path.Combine(o.CacheRoot ?? CacheRoot, "kth", $"{s.Width}x{s.Height}");
         var cacheDir = CacheDir(sampling);
         var cache = Preprocessing.BuildKthFrameCache(layout.Clips, sampling, cacheDir);
-        var split = ParseKthSplit(o.KthSplit);
         KthDataset Part(DatasetSplit p) => KthDataset.Create(layout, split, p, sampling, sequences, cache);
         var train = Part(DatasetSplit.Train);
         if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Choose a custom split (custom:TRAIN/VAL/TEST).");
