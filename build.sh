@@ -54,8 +54,8 @@ build() {
   deps
   log "building ($CONFIG)"
   dotnet build VideoTransformers.sln -c "$CONFIG" -nologo -v:q -clp:ErrorsOnly
-  if [ -d samples/VideoTransformers.Cli ]; then
-    dotnet publish samples/VideoTransformers.Cli -c "$CONFIG" -o artifacts/vt -nologo -v:q -clp:ErrorsOnly
+  if [ -d src/VideoTransformers.Cli ]; then
+    dotnet publish src/VideoTransformers.Cli -c "$CONFIG" -o artifacts/vt -nologo -v:q -clp:ErrorsOnly
   fi
 }
 

@@ -2,6 +2,7 @@ using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
 using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
+using VideoTransformers.Data.Sources;
 using VideoTransformers.TestSupport;
 using VideoTransformers.Training.Configuration;
 using Xunit;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using FluentAssertions;
 using VideoTransformers.Interop;
 using VideoTransformers.TestSupport;
+using VideoTransformers.Training.Checkpoints;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -57,7 +58,7 @@ public class ImportHfTests
             JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(outDir, "classes.json"))).Should().Equal(HfNames);
 
             // What eval and predict load (the spec from imported.json, the weights) computes what PyTorch computed.
-            using (var model = Commands.LoadModel(checkpoint))
+            using (var model = Checkpoint.LoadModel(checkpoint))
             using (no_grad())
                 TensorAssert.Close(model.forward(x), expected, 1e-5, 1e-5, "converted checkpoint vs PyTorch");
 

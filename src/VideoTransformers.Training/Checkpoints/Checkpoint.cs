@@ -1,6 +1,7 @@
 using VideoTransformers.Torch.Serialization;
 using System.Globalization;
 using System.Text.Json;
+using VideoTransformers.Models;
 using VideoTransformers.Torch;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Optimization;
@@ -118,6 +119,39 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">The checkpoint is of another format, or was written by another optimizer, or lacks optimizer state.</exception>
     public static CheckpointState Load(string path, nn.Module model, optim.Optimizer? optimizer = null) =>
         LoadCore(path, model, optimizer, keepTrainingWeights: false).State;
+
+    /// <summary>
+    /// Builds the model a checkpoint written by the trainer holds, from the model spec in the <c>.json</c> beside it,
+    /// loads its weights and puts it in evaluation mode. The caller disposes the model.
+    /// </summary>
+    /// <param name="path">The checkpoint (<c>best.safetensors</c>, <c>last.safetensors</c>, ...).</param>
+    /// <param name="info">The <c>.json</c> beside it: the model spec and the training configuration.</param>
+    /// <exception cref="FileNotFoundException">The checkpoint or its <c>.json</c> does not exist.</exception>
+    /// <exception cref="InvalidDataException">The <c>.json</c> has no model spec, or the weights do not fit it.</exception>
+    public static VideoClassifier LoadModel(string path, out CheckpointInfo info)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        var json = Path.ChangeExtension(path, ".json");
+        if (!File.Exists(json)) throw new FileNotFoundException($"'{json}' (the model description written next to every checkpoint) is missing.", json);
+        info = CheckpointInfo.Load(json);
+        var spec = info.Model ?? throw new InvalidDataException($"'{json}' has no model spec.");
+        var model = spec.Build();
+        try
+        {
+            Load(path, model);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>As <see cref="LoadModel(string, out CheckpointInfo)"/>, without the <c>.json</c>'s contents.</summary>
+    public static VideoClassifier LoadModel(string path) => LoadModel(path, out _);
 
     /// <summary>
     /// As <see cref="Load(string, nn.Module, optim.Optimizer?)"/>, reading the file once, and also returns its raw

@@ -213,4 +213,39 @@ public class CheckpointTests
         back.Model!.Build().Should().BeOfType<Models.FrameViT>().Which.Dispose();
         File.ReadAllText(dir.File("best.json")).Should().Contain("\"optimizer\": \"adamw\"").And.Contain("\"schedule\": \"cosine\"");
     }
+
+    [Fact]
+    public void LoadModel_rebuilds_the_model_from_its_json_with_the_saved_weights_in_eval_mode()
+    {
+        using var dir = new TempDir();
+        using var original = TinyTask.Model();
+        var path = dir.File("best.safetensors");
+        Checkpoint.Save(path, original, null, new CheckpointState { CompletedEpochs = 2 });
+        new CheckpointInfo { Kind = "best", Tensors = "best.safetensors", Model = TinyTask.Spec(), Training = AdamW }.Save(dir.File("best.json"));
+
+        using var loaded = Checkpoint.LoadModel(path, out var info);
+
+        loaded.Should().BeOfType<Models.FrameViT>();
+        loaded.training.Should().BeFalse("a loaded model is for evaluation");
+        TinyTask.MaxAbsDiff(loaded, original).Should().Be(0);
+        info.Kind.Should().Be("best");
+        info.Training.Should().BeEquivalentTo(AdamW);
+    }
+
+    [Fact]
+    public void LoadModel_names_the_missing_checkpoint_the_missing_json_or_the_missing_spec()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("last.safetensors");
+        FluentActions.Invoking(() => Checkpoint.LoadModel(path)).Should().Throw<FileNotFoundException>()
+            .WithMessage($"*'{path}' does not exist*").Which.FileName.Should().Be(path);
+
+        using (var model = TinyTask.Model()) Checkpoint.Save(path, model, null, new CheckpointState());
+        var json = dir.File("last.json");
+        FluentActions.Invoking(() => Checkpoint.LoadModel(path)).Should().Throw<FileNotFoundException>()
+            .WithMessage($"'{json}' (the model description written next to every checkpoint) is missing.").Which.FileName.Should().Be(json);
+
+        new CheckpointInfo { Kind = "last", Tensors = "last.safetensors" }.Save(json);
+        FluentActions.Invoking(() => Checkpoint.LoadModel(path)).Should().Throw<InvalidDataException>().WithMessage($"'{json}' has no model spec.");
+    }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Loading;
+using VideoTransformers.Data.Sources;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Models;
 using VideoTransformers.Training.Checkpoints;
@@ -60,23 +61,6 @@ public static partial class Commands
         return run(a);
     }
 
-    /// <summary>Loads a checkpoint written by the trainer, with its model spec from the .json beside it.</summary>
-    public static VideoClassifier LoadModel(string checkpoint) => LoadModel(checkpoint, out _);
-
-    /// <summary>Loads a checkpoint written by the trainer and returns the .json beside it too (model spec, training configuration).</summary>
-    public static VideoClassifier LoadModel(string checkpoint, out CheckpointInfo info)
-    {
-        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"Checkpoint '{checkpoint}' does not exist.", checkpoint);
-        var json = Path.ChangeExtension(checkpoint, ".json");
-        if (!File.Exists(json)) throw new FileNotFoundException($"'{json}' (the model description written next to every checkpoint) is missing.", json);
-        info = CheckpointInfo.Load(json);
-        var spec = info.Model ?? throw new InvalidDataException($"'{json}' has no model spec.");
-        var model = spec.Build();
-        Checkpoint.Load(checkpoint, model);
-        model.eval();
-        return model;
-    }
-
     private static int Eval(Args a)
     {
         // Every argument is checked before any file is read, so that usage errors always exit with code 2.
@@ -96,14 +80,14 @@ public static partial class Commands
         if (multiView && dataset is not ("kth" or "ucf101"))
             throw new UsageException($"--clips/--crops need videos longer and wider than the model input (kth, ucf101); {dataset} clips are exactly the model's size.");
         Threads.Set(threads);
-        using var model = LoadModel(checkpoint, out var info).ForInference(precision);
+        using var model = Checkpoint.LoadModel(checkpoint, out var info).ForInference(precision);
         using var loggerFactory = Logging.Create(true);
         // The synthetic set is generated from the run's data seed: evaluate on the splits the checkpoint was trained with.
         var dataSeed = info.Training?.DataSeed ?? 0;
         // The run's config.yaml says how its clips were cut (window, stride, size); without one, the dataset's defaults.
         var runConfig = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!, "config.yaml");
         var geometry = File.Exists(runConfig) ? ConfigLoader.Load(runConfig).Model : new ModelOptions();
-        using var data = DataSources.Build(dataset, a.Get("data"), new DataOptions
+        using var data = CliData.Build(dataset, a.Get("data"), new DataOptions
         {
             BatchSize = a.Int("batch-size", 16, 1), Augment = false, Seed = dataSeed, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
             ViewClips = clips, ViewWide = crops == 3,
@@ -150,7 +134,7 @@ public static partial class Commands
         Threads.Apply(a);
         var checkpoint = a.Required("checkpoint");
         var precision = Precision(a);
-        using var model = LoadModel(checkpoint).ForInference(precision);
+        using var model = Checkpoint.LoadModel(checkpoint).ForInference(precision);
         var video = a.Positionals[0];
         var shape = model.SampleShape;
         if (shape.Length != 4) throw new UsageException($"{model.GetName()} takes features, not video; predict needs a video model.");

@@ -4,6 +4,7 @@ using VideoTransformers.Models;
 using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Distributed;
 using VideoTransformers.Training.Plots;
+using VideoTransformers.Data.Sources;
 using VideoTransformers.Training.Reporting;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
@@ -240,7 +241,7 @@ public static partial class TrainCommand
         var logger = loggerFactory.CreateLogger("vt.train");
         Threads.Set(r.Threads);
         manual_seed(r.Training.Seed);
-        using var data = DataSources.Build(r.Dataset, r.Data, r.DataOptions, logger);
+        using var data = CliData.Build(r.Dataset, r.Data, r.DataOptions, logger);
         CheckClipGeometry(r.Run.Model, data);
         var s = data.SampleShape;
         var spec = r.Spec is not null ? r.Spec

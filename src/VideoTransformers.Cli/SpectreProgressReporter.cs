@@ -2,7 +2,7 @@ using System.Globalization;
 using Spectre.Console;
 using VideoTransformers.Training.Runs;
 
-namespace VideoTransformers.Training.Reporting;
+namespace VideoTransformers.Cli;
 
 /// <summary>
 /// Draws <see cref="TrainingProgress"/> reports as Spectre.Console progress bars: one for the whole run (with the ETA),

@@ -1,10 +1,9 @@
 using FluentAssertions;
 using Spectre.Console;
-using VideoTransformers.Training.Reporting;
 using VideoTransformers.Training.Runs;
 using Xunit;
 
-namespace VideoTransformers.Training.Tests.Reporting;
+namespace VideoTransformers.Cli.Tests;
 
 public class SpectreProgressReporterTests
 {

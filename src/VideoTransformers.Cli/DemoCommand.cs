@@ -1,6 +1,7 @@
 using System.Text.Json;
 using VideoTransformers.Blocks;
 using VideoTransformers.Data.Datasets;
+using VideoTransformers.Data.Sources;
 using VideoTransformers.Models;
 using VideoTransformers.Zoo;
 using VideoTransformers.Training.Configuration;

@@ -3,99 +3,13 @@ using VideoTransformers.Data.Datasets;
 using VideoTransformers.Data.Loading;
 using VideoTransformers.Data.Transforms;
 using VideoTransformers.Data.Video;
-using VideoTransformers.Training.Configuration;
 
-namespace VideoTransformers.Cli;
+namespace VideoTransformers.Data.Sources;
 
-/// <summary>Options shared by the commands that read a dataset.</summary>
-public sealed record DataOptions
-{
-    /// <summary>Batch size.</summary>
-    public int BatchSize { get; init; } = 32;
-    /// <summary>Data-pipeline seed (shuffling and augmentation).</summary>
-    public int Seed { get; init; }
-    /// <summary>Background loader workers.</summary>
-    public int Workers { get; init; }
-    /// <summary>Random augmentation of the training split.</summary>
-    public bool Augment { get; init; } = true;
-    /// <summary>KTH split: seed, schuldt, or custom:TRAIN/VAL/TEST with comma-separated person ids.</summary>
-    public string KthSplit { get; init; } = "seed";
-    /// <summary>KTH: every subsequence of 00sequences.txt is its own sample (about 4 per video) instead of one window per video.</summary>
-    public bool KthSubsequences { get; init; }
-    /// <summary>UCF101 fold (1–3).</summary>
-    public int Fold { get; init; } = 1;
-    /// <summary>Synthetic clips per class.</summary>
-    public int SyntheticSamplesPerClass { get; init; } = 128;
-    /// <summary>
-    /// For multi-view evaluation: the test split returns clips this many times longer than the model input, from which
-    /// the views are cut (1 = model-sized clips).
-    /// </summary>
-    public int ViewClips { get; init; } = 1;
-    /// <summary>For multi-view evaluation with three crops: test frames keep a 4:3 aspect, wider than the model input.</summary>
-    public bool ViewWide { get; init; }
-    /// <summary>Source frames a clip is cut from (<c>max_frames</c>); null keeps the dataset's window.</summary>
-    public int? ClipWindow { get; init; }
-    /// <summary>Keep every n-th frame of the window (<c>slicing_step</c>); null keeps the dataset's stride.</summary>
-    public int? ClipStride { get; init; }
-    /// <summary>Frame height (<c>image_height</c>); null keeps the dataset's.</summary>
-    public int? FrameHeight { get; init; }
-    /// <summary>Frame width (<c>image_width</c>); null keeps the dataset's.</summary>
-    public int? FrameWidth { get; init; }
-    /// <summary>The folder of decoded-frame caches; null for <see cref="DataSources.CacheRoot"/>.</summary>
-    public string? CacheRoot { get; init; }
-
-    /// <summary>
-    /// These options with the clip geometry <paramref name="model"/> asks for: its window (<c>max_frames</c>), stride
-    /// (<see cref="ModelOptions.EffectiveSlicingStep"/>) and frame size, so the samplers cut the clips the configured
-    /// model expects (both lengths come from <see cref="FrameSlicing.Length(long, long)"/>). What it leaves out stays
-    /// the dataset's default.
-    /// </summary>
-    public DataOptions WithClipGeometry(ModelOptions model) => this with
-    {
-        // The loader caps these keys far inside int; a ModelOptions built in code with larger ones fails here, not later.
-        ClipWindow = checked((int?)model.MaxFrames),
-        ClipStride = checked((int?)model.EffectiveSlicingStep),
-        FrameHeight = checked((int?)model.ImageHeight),
-        FrameWidth = checked((int?)model.ImageWidth),
-    };
-}
-
-/// <summary>A dataset's train/validation/test batch sources and the facts a model needs.</summary>
-public sealed class DataBundle : IDisposable
-{
-    private readonly List<IDisposable> _owned = new();
-
-    /// <summary>Dataset name.</summary>
-    public required string Name { get; init; }
-    /// <summary>Class names.</summary>
-    public required IReadOnlyList<string> ClassNames { get; init; }
-    /// <summary>One sample's shape [T, C, H, W].</summary>
-    public required long[] SampleShape { get; init; }
-    /// <summary>Training batches.</summary>
-    public required IBatchSource Train { get; init; }
-    /// <summary>Validation batches (model selection), or null.</summary>
-    public IBatchSource? Validation { get; init; }
-    /// <summary>Test batches, or null.</summary>
-    public IBatchSource? Test { get; init; }
-    /// <summary>The raw test split (for multi-view evaluation and attention samples).</summary>
-    public IVideoDataset? TestDataset { get; init; }
-    /// <summary>The raw validation split (for test-time augmentation on validation), or null.</summary>
-    public IVideoDataset? ValidationDataset { get; init; }
-
-    internal T Own<T>(T d) where T : IDisposable
-    {
-        _owned.Add(d);
-        return d;
-    }
-
-    /// <summary>Frees the loaders.</summary>
-    public void Dispose()
-    {
-        foreach (var d in _owned) d.Dispose();
-    }
-}
-
-/// <summary>Builds <see cref="DataBundle"/>s for the datasets the CLI knows.</summary>
+/// <summary>
+/// Assembles the datasets the library reads (synthetic motion, KTH, UCF101, MedMNIST 3D) into <see cref="DataBundle"/>s:
+/// splits, frame caches, loaders and training augmentation, as <c>vt</c> and the samples use them.
+/// </summary>
 public static class DataSources
 {
     /// <summary>The dataset names.</summary>
@@ -105,15 +19,33 @@ public static class DataSources
     public static string CacheRoot => Environment.GetEnvironmentVariable("VT_CACHE")
         ?? Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "videotransformers");
 
-    /// <summary>Builds the bundle for <paramref name="dataset"/> read from <paramref name="path"/>.</summary>
-    public static DataBundle Build(string dataset, string? path, DataOptions o, ILogger logger) => dataset switch
+    /// <summary>What <paramref name="dataset"/> reads from its path, or null for a dataset without one (synthetic).</summary>
+    /// <exception cref="ArgumentException"><paramref name="dataset"/> is not one of <see cref="Names"/>.</exception>
+    public static string? PathDescription(string dataset) => dataset switch
     {
-        "synthetic" => Synthetic(o),
-        "kth" => Kth(path ?? throw new UsageException("--data PATH (a folder of KTH clips) is required for kth."), o, logger),
-        "ucf101" => Ucf101(path ?? throw new UsageException("--data PATH (holding UCF-101/ and ucfTrainTestlist/) is required for ucf101."), o, logger),
-        "medmnist3d" => MedMnist(path ?? throw new UsageException("--data FILE (a *mnist3d.npz) is required for medmnist3d."), o, logger),
-        _ => throw new UsageException($"Unknown dataset '{dataset}'; expected {string.Join("|", Names)}."),
+        "synthetic" => null,
+        "kth" => "a folder of KTH clips",
+        "ucf101" => "a folder holding UCF-101/ and ucfTrainTestlist/",
+        "medmnist3d" => "a *mnist3d.npz file",
+        _ => throw new ArgumentException($"Unknown dataset '{dataset}'; expected {string.Join("|", Names)}.", nameof(dataset)),
     };
+
+    /// <summary>Builds the bundle for <paramref name="dataset"/> (one of <see cref="Names"/>) read from <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">An unknown dataset, a missing path, or a bad <see cref="DataOptions.KthSplit"/>.</exception>
+    public static DataBundle Build(string dataset, string? path, DataOptions o, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (PathDescription(dataset) is { } needs && path is null)
+            throw new ArgumentException($"The {dataset} dataset needs a path: {needs}.", nameof(path));
+        return dataset switch
+        {
+            "kth" => Kth(path!, o, logger),
+            "ucf101" => Ucf101(path!, o, logger),
+            "medmnist3d" => MedMnist(path!, o, logger),
+            _ => Synthetic(o),
+        };
+    }
 
     private static DataLoaderOptions Loader(DataOptions o, bool train) =>
         train ? new DataLoaderOptions(o.BatchSize, Shuffle: true, DropLast: false, Seed: o.Seed, Workers: o.Workers)
@@ -158,11 +90,13 @@ public static class DataSources
 
     private static DataBundle Kth(string root, DataOptions o, ILogger logger)
     {
+        // The split is checked before anything is decoded: a typo must not wait for the frame cache.
+        var split = ParseKthSplit(o.KthSplit);
         var layout = KthLayout.Discover(root);
         var seqPath = Path.Combine(root, "00sequences.txt");
         var sequences = File.Exists(seqPath) ? KthSequences.Load(seqPath) : null;
         if (o.KthSubsequences && sequences is null)
-            throw new UsageException($"--subsequences needs {seqPath} (KTH's 00sequences.txt).");
+            throw new FileNotFoundException($"KTH subsequences need {seqPath} (KTH's 00sequences.txt), which does not exist.", seqPath);
         var defaults = new KthSamplingOptions();
         var sampling = new KthSamplingOptions(ClipLength: o.ClipWindow ?? defaults.ClipLength, Step: o.ClipStride ?? defaults.Step,
             Width: o.FrameWidth ?? defaults.Width, Height: o.FrameHeight ?? defaults.Height, UseSubsequences: o.KthSubsequences);
@@ -171,10 +105,9 @@ public static class DataSources
         string CacheDir(KthSamplingOptions s) => Path.Combine(o.CacheRoot ?? CacheRoot, "kth", $"{s.Width}x{s.Height}");
         var cacheDir = CacheDir(sampling);
         var cache = Preprocessing.BuildKthFrameCache(layout.Clips, sampling, cacheDir);
-        var split = ParseKthSplit(o.KthSplit);
         KthDataset Part(DatasetSplit p) => KthDataset.Create(layout, split, p, sampling, sequences, cache);
         var train = Part(DatasetSplit.Train);
-        if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Use --split custom:TRAIN/VAL/TEST.");
+        if (train.Count == 0) throw new InvalidDataException($"The KTH training split '{split.Name}' has no clips under {root}; the folder holds persons {string.Join(",", layout.Clips.Select(c => c.Person).Distinct().Order())}. Choose a custom split (custom:TRAIN/VAL/TEST).");
         var val = Part(DatasetSplit.Validation);
         var test = Part(DatasetSplit.Test);
         FrameCache? viewCache = null;
@@ -202,18 +135,20 @@ public static class DataSources
     }
 
     /// <summary>Parses seed | schuldt | custom:TRAIN/VAL/TEST (comma-separated person ids, VAL may be empty).</summary>
+    /// <exception cref="ArgumentException"><paramref name="s"/> is none of these.</exception>
     public static KthSplit ParseKthSplit(string s)
     {
+        ArgumentNullException.ThrowIfNull(s);
         if (s == "seed") return KthSplit.Seed;
         if (s == "schuldt") return KthSplit.Schuldt;
         if (s.StartsWith("custom:", StringComparison.Ordinal))
         {
             var parts = s[7..].Split('/');
-            if (parts.Length != 3) throw new UsageException($"--split custom:TRAIN/VAL/TEST needs three person lists, got '{s}'.");
-            static int[] Ids(string p) => p.Length == 0 ? Array.Empty<int>() : p.Split(',').Select(x => int.TryParse(x, out var v) ? v : throw new UsageException($"Bad person id '{x}'.")).ToArray();
+            if (parts.Length != 3) throw new ArgumentException($"A custom KTH split (custom:TRAIN/VAL/TEST) needs three person lists, got '{s}'.", nameof(s));
+            int[] Ids(string p) => p.Length == 0 ? Array.Empty<int>() : p.Split(',').Select(x => int.TryParse(x, out var v) ? v : throw new ArgumentException($"Bad KTH person id '{x}' in '{s}'.", nameof(s))).ToArray();
             return KthSplit.Custom(Ids(parts[0]), Ids(parts[1]), Ids(parts[2]));
         }
-        throw new UsageException($"--split must be seed, schuldt or custom:TRAIN/VAL/TEST, got '{s}'.");
+        throw new ArgumentException($"A KTH split is seed, schuldt or custom:TRAIN/VAL/TEST, got '{s}'.", nameof(s));
     }
 
     private static DataBundle Ucf101(string root, DataOptions o, ILogger logger)

@@ -51,7 +51,7 @@ public static class TorchRuntime
         var dirs = SearchDirectories();
         var install = "vt finds libtorch through its TorchSharp backend package, which the build copies beside it (runtimes/<rid>/native): " +
                       "TorchSharp-cpu, or TorchSharp-cuda-linux / TorchSharp-cuda-windows for NVIDIA GPUs. Rebuild and publish vt with one " +
-                      "(./build.sh build, or dotnet publish samples/VideoTransformers.Cli) and run the published folder as a whole.";
+                      "(./build.sh build, or dotnet publish src/VideoTransformers.Cli) and run the published folder as a whole.";
         var found = dirs.Select(d => Path.Combine(d, BridgeFileName)).FirstOrDefault(File.Exists);
         if (found is null)
             return $"libtorch could not be loaded: TorchSharp's native library {BridgeFileName} is missing. Searched: {string.Join(", ", dirs)}. {install}";
