@@ -1,4 +1,4 @@
-// Seed 000: FrameViT on KTH Actions, a sweep over patch sizes 8/16/32/64, and the CNN-LSTM baseline.
+// The KTH FrameViT study: FrameViT on KTH Actions, a sweep over patch sizes 8/16/32/64, and the CNN-LSTM baseline.
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Datasets;
@@ -32,7 +32,7 @@ if (threads < 1)
 set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
-// Seed 000's sampling: a random 80-frame window, every 8th frame, 64×64 gray → clips [10, 1, 64, 64].
+// The KTH FrameViT study's sampling: a random 80-frame window, every 8th frame, 64×64 gray → clips [10, 1, 64, 64].
 // With --subsequences every range of 00sequences.txt becomes a sample of its own.
 var subsequences = args.Contains("--subsequences");
 var sampling = new KthSamplingOptions(UseSubsequences: subsequences);

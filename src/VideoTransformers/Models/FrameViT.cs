@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace VideoTransformers.Models;
 
 /// <summary>
-/// Seed 000's frame-by-frame ViT: each frame is patchified and embedded, a learnable CLS token is prepended per
+/// The KTH FrameViT study's frame-by-frame ViT: each frame is patchified and embedded, a learnable CLS token is prepended per
 /// frame, one transformer encoder runs over all frames at once ([B, T, N+1, D]), the per-frame CLS outputs are
 /// averaged over time and classified. It ignores frame order by design.
 /// Parameters: <c>patch_embed</c>, <c>cls_token</c>, <c>pos_embed</c>, <c>encoder</c>, <c>head</c>.

@@ -1,8 +1,8 @@
 namespace VideoTransformers.Models;
 
 /// <summary>
-/// Configuration of <see cref="FrameViT"/> (seed 000): a ViT over every frame, CLS outputs averaged over time.
-/// The names follow seed 000's config dictionary.
+/// Configuration of <see cref="FrameViT"/> (the KTH FrameViT study): a ViT over every frame, CLS outputs averaged over time.
+/// The names follow the KTH FrameViT study's config dictionary.
 /// </summary>
 public sealed record FrameViTConfig
 {
@@ -12,7 +12,7 @@ public sealed record FrameViTConfig
     public long ImageWidth { get; init; } = 64;
     /// <summary>Channels (1 for KTH's grayscale).</summary>
     public long Channels { get; init; } = 1;
-    /// <summary>Frames per clip (seed 000's max_frames / slicing_step).</summary>
+    /// <summary>Frames per clip (the KTH FrameViT study's max_frames / slicing_step).</summary>
     public long Frames { get; init; } = 10;
     /// <summary>Square patch size.</summary>
     public long PatchSize { get; init; } = 16;
@@ -37,7 +37,7 @@ public sealed record FrameViTConfig
     /// <summary>Hidden size of an MLP head, or null for a linear head.</summary>
     public long? HeadHidden { get; init; }
 
-    /// <summary>Seed 000's default: 64×64×1, 10 frames, patch 16, dim 192, 4 heads, MLP 768, 6 layers, 6 classes.</summary>
+    /// <summary>The KTH FrameViT study's default: 64×64×1, 10 frames, patch 16, dim 192, 4 heads, MLP 768, 6 layers, 6 classes.</summary>
     public static FrameViTConfig KthDefault => new();
     /// <summary>Patch 8, dim 128, MLP 512, 4 layers.</summary>
     public static FrameViTConfig KthPatch8 => new() { PatchSize = 8, TokenDim = 128, AttnDim = 128, MlpDim = 512, Layers = 4 };

@@ -37,10 +37,10 @@ public sealed record TimeSformerConfig
     public double AttnDropout { get; init; }
     /// <summary>Stochastic depth of the last block.</summary>
     public double DropPath { get; init; }
-    /// <summary>MLP head hidden size (seed 003's MLP head), or null for a linear head.</summary>
+    /// <summary>MLP head hidden size (the UCF101 TimeSformer study's MLP head), or null for a linear head.</summary>
     public long? HeadHidden { get; init; }
 
-    /// <summary>Seed 003 on UCF101: 224×224×3, 8 frames, patch 16, d_model 512, 4 heads, d_mlp 512, 2 layers, 101 classes, MLP head.</summary>
+    /// <summary>The UCF101 TimeSformer study: 224×224×3, 8 frames, patch 16, d_model 512, 4 heads, d_mlp 512, 2 layers, 101 classes, MLP head.</summary>
     public static TimeSformerConfig SeedUcf101 => new()
     {
         Frames = 8, ImageHeight = 224, ImageWidth = 224, Channels = 3, PatchSize = 16, Dim = 512, Heads = 4, MlpDim = 512, Layers = 2,

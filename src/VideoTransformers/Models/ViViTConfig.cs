@@ -57,7 +57,7 @@ public sealed record ViViTConfig
     public long? HeadHidden { get; init; }
 
     /// <summary>
-    /// The Keras ViViT example on OrganMNIST3D (seeds 002/004): 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
+    /// The Keras ViViT example on OrganMNIST3D: 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
     /// dim 128, 8 heads, 8 layers, LayerNorm eps 1e-6, MLP 4×dim, global average pooling, 11 classes.
     /// </summary>
     public static ViViTConfig KerasOrganMnist3D => new()
