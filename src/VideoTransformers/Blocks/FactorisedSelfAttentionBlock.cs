@@ -21,7 +21,7 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
     private readonly DropPath drop_path;
 
     /// <summary>Creates the block.</summary>
-    public FactorisedSelfAttentionBlock(BlockOptions o) : base(nameof(FactorisedSelfAttentionBlock))
+    public FactorisedSelfAttentionBlock(TransformerOptions o) : base(nameof(FactorisedSelfAttentionBlock))
     {
         Options = o;
         norm_s = nn.LayerNorm(o.Dim, o.LayerNormEps);
@@ -35,7 +35,7 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The block's hyper-parameters.</summary>
-    public BlockOptions Options { get; }
+    public TransformerOptions Options { get; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x)

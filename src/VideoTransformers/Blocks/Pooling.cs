@@ -1,8 +1,3 @@
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace VideoTransformers.Blocks;
 
 /// <summary>How a model turns its tokens into one clip vector.</summary>

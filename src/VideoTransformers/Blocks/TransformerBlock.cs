@@ -22,7 +22,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     private readonly DropPath drop_path;
 
     /// <summary>Creates the block; <paramref name="attention"/> builds its attention layer (multi-head self-attention by default).</summary>
-    public TransformerBlock(BlockOptions o, bool preNorm = true, Func<BlockOptions, SelfAttention>? attention = null) : base(nameof(TransformerBlock))
+    public TransformerBlock(TransformerOptions o, bool preNorm = true, Func<TransformerOptions, SelfAttention>? attention = null) : base(nameof(TransformerBlock))
     {
         ArgumentNullException.ThrowIfNull(o);
         Options = o;
@@ -37,7 +37,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The block's hyper-parameters.</summary>
-    public BlockOptions Options { get; }
+    public TransformerOptions Options { get; }
     /// <summary>Pre-norm (true) or post-norm (false).</summary>
     public bool PreNorm { get; }
     /// <summary>The attention layer (e.g. to keep and read its maps).</summary>

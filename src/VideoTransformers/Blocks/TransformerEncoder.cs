@@ -21,7 +21,7 @@ public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
     /// Creates the encoder; <paramref name="o"/>.DropPath is the last block's rate. <paramref name="attention"/>, given a
     /// block's options and index, builds its attention layer (e.g. window attention whose shift alternates with depth).
     /// </summary>
-    public TransformerEncoder(BlockOptions o, int depth, bool finalNorm = true, bool preNorm = true, Func<BlockOptions, int, SelfAttention>? attention = null)
+    public TransformerEncoder(TransformerOptions o, int depth, bool finalNorm = true, bool preNorm = true, Func<TransformerOptions, int, SelfAttention>? attention = null)
         : base(nameof(TransformerEncoder))
     {
         ArgumentNullException.ThrowIfNull(o);
@@ -39,7 +39,7 @@ public sealed class TransformerEncoder : nn.Module<Tensor, Tensor>
     /// <paramref name="o"/>.DropPath as the last block's stochastic depth and the rate rising linearly to it
     /// (<see cref="DropPathRate"/>). Register the list under the name its keys should carry (usually <c>blocks</c>).
     /// </summary>
-    public static ModuleList<TBlock> Stack<TBlock>(BlockOptions o, int depth, Func<BlockOptions, int, TBlock> block) where TBlock : nn.Module
+    public static ModuleList<TBlock> Stack<TBlock>(TransformerOptions o, int depth, Func<TransformerOptions, int, TBlock> block) where TBlock : nn.Module
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(block);

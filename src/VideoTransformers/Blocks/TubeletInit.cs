@@ -1,8 +1,3 @@
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace VideoTransformers.Blocks;
 
 /// <summary>How <see cref="TubeletEmbedding.InitializeFrom2D"/> inflates a 2-D patch-embedding kernel (ViViT §3.4).</summary>

@@ -1,8 +1,3 @@
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace VideoTransformers.Blocks;
 
 /// <summary>What to do when the tubelet does not divide the clip.</summary>

@@ -34,8 +34,7 @@ public sealed class ActionBert : VideoClassifier
         cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(c.MaxLength + 1, c.Dim, 1);
         emb_norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
-        encoder = new TransformerEncoder(new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps),
-            c.Layers, finalNorm: false, preNorm: false);
+        encoder = new TransformerEncoder(c.ToTransformerOptions(), c.Layers, finalNorm: false, preNorm: false);
         head = new ClassificationHead(c.Dim, c.Classes, null, c.Dropout);
         RegisterComponents();
     }

@@ -1,8 +1,3 @@
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace VideoTransformers.Models;
 
 /// <summary>Analytic FLOP counts (2 per multiply-add) of the building blocks.</summary>

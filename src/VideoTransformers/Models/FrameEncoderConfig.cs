@@ -1,10 +1,3 @@
-using VideoTransformers.Blocks;
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using TransformerEncoder = VideoTransformers.Blocks.TransformerEncoder;
-using static TorchSharp.torch;
-
 namespace VideoTransformers.Models;
 
 /// <summary>The end-to-end frame encoder of ActionBERT and CNN-LSTM: frames [C, H, W] → F features.</summary>

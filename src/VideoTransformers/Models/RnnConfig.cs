@@ -1,8 +1,4 @@
 using VideoTransformers.Blocks;
-using VideoTransformers.Torch;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 

@@ -1,8 +1,22 @@
+using VideoTransformers.Blocks;
+
 namespace VideoTransformers.Models;
 
-/// <summary>Configuration of <see cref="TimeSformer"/>.</summary>
-public sealed record TimeSformerConfig
+/// <summary>
+/// Configuration of <see cref="TimeSformer"/>: the <see cref="TransformerOptions"/> of its blocks (TimeSformer-Base's by
+/// default: d_model 768, 12 heads, d_mlp 3072, LayerNorm eps 1e-6 as in facebookresearch and HF) and the clip, patches, layers and head.
+/// </summary>
+public sealed record TimeSformerConfig : TransformerOptions
 {
+    /// <summary>Creates a configuration with TimeSformer-Base's defaults.</summary>
+    public TimeSformerConfig()
+    {
+        Dim = 768;
+        Heads = 12;
+        MlpDim = 3072;
+        LayerNormEps = 1e-6;
+    }
+
     /// <summary>Attention scheme (one of <see cref="TimeSformerAttention.All"/>; specs store its id).</summary>
     public TimeSformerAttention Attention { get; init; } = TimeSformerAttention.DividedSpaceTime;
     /// <summary>Frames per clip.</summary>
@@ -15,28 +29,10 @@ public sealed record TimeSformerConfig
     public long Channels { get; init; } = 3;
     /// <summary>Square patch size.</summary>
     public long PatchSize { get; init; } = 16;
-    /// <summary>Model dimension (d_model).</summary>
-    public long Dim { get; init; } = 768;
-    /// <summary>Heads.</summary>
-    public long Heads { get; init; } = 12;
-    /// <summary>MLP hidden size (d_mlp).</summary>
-    public long MlpDim { get; init; } = 3072;
     /// <summary>Layers.</summary>
     public int Layers { get; init; } = 12;
     /// <summary>Classes.</summary>
     public long Classes { get; init; } = 400;
-    /// <summary>LayerNorm epsilon (1e-6 in facebookresearch and HF).</summary>
-    public double LayerNormEps { get; init; } = 1e-6;
-    /// <summary>GELU form.</summary>
-    public string Gelu { get; init; } = "none";
-    /// <summary>Bias in the Q/K/V projection.</summary>
-    public bool QkvBias { get; init; } = true;
-    /// <summary>Dropout.</summary>
-    public double Dropout { get; init; }
-    /// <summary>Attention dropout.</summary>
-    public double AttnDropout { get; init; }
-    /// <summary>Stochastic depth of the last block.</summary>
-    public double DropPath { get; init; }
     /// <summary>MLP head hidden size (the UCF101 TimeSformer study's MLP head), or null for a linear head.</summary>
     public long? HeadHidden { get; init; }
 
