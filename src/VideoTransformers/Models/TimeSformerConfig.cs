@@ -4,13 +4,20 @@ namespace VideoTransformers.Models;
 
 /// <summary>
 /// Configuration of <see cref="TimeSformer"/>: the <see cref="TransformerOptions"/> of its blocks (TimeSformer-Base's by
-/// default: d_model 768, 12 heads, d_mlp 3072, LayerNorm eps 1e-6 as in facebookresearch and HF) and the clip, patches, layers and head.
+/// default: d_model 768, 12 heads, d_mlp 3072, LayerNorm eps 1e-6 as in facebookresearch and HF) and the clip, patches, layers and
+/// head (8 frames of 224×224×3, 12 layers, 400 classes; an MLP head as in the UCF101 TimeSformer study when <see cref="VideoTransformerConfig.HeadHidden"/> is set).
 /// </summary>
-public sealed record TimeSformerConfig : TransformerOptions
+public sealed record TimeSformerConfig : VideoTransformerConfig
 {
     /// <summary>Creates a configuration with TimeSformer-Base's defaults.</summary>
     public TimeSformerConfig()
     {
+        Frames = 8;
+        ImageHeight = 224;
+        ImageWidth = 224;
+        Channels = 3;
+        Layers = 12;
+        Classes = 400;
         Dim = 768;
         Heads = 12;
         MlpDim = 3072;
@@ -19,22 +26,8 @@ public sealed record TimeSformerConfig : TransformerOptions
 
     /// <summary>Attention scheme (one of <see cref="TimeSformerAttention.All"/>; specs store its id).</summary>
     public TimeSformerAttention Attention { get; init; } = TimeSformerAttention.DividedSpaceTime;
-    /// <summary>Frames per clip.</summary>
-    public long Frames { get; init; } = 8;
-    /// <summary>Frame height.</summary>
-    public long ImageHeight { get; init; } = 224;
-    /// <summary>Frame width.</summary>
-    public long ImageWidth { get; init; } = 224;
-    /// <summary>Channels.</summary>
-    public long Channels { get; init; } = 3;
     /// <summary>Square patch size.</summary>
     public long PatchSize { get; init; } = 16;
-    /// <summary>Layers.</summary>
-    public int Layers { get; init; } = 12;
-    /// <summary>Classes.</summary>
-    public long Classes { get; init; } = 400;
-    /// <summary>MLP head hidden size (the UCF101 TimeSformer study's MLP head), or null for a linear head.</summary>
-    public long? HeadHidden { get; init; }
 
     /// <summary>The UCF101 TimeSformer study: 224×224×3, 8 frames, patch 16, d_model 512, 4 heads, d_mlp 512, 2 layers, 101 classes, MLP head.</summary>
     public static TimeSformerConfig SeedUcf101 => new()

@@ -4,20 +4,13 @@ namespace VideoTransformers.Models;
 
 /// <summary>
 /// Configuration of <see cref="ViViT"/>: the <see cref="TransformerOptions"/> of its blocks (dim 192, 4 heads, MLP 768 by
-/// default) and the tubelets, windows, layers and head. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.
+/// default), the clip (16 frames of 64×64×1), the tubelets, windows, 6 layers (the spatial encoder's, for the factorised
+/// encoder) and the head. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.
 /// </summary>
-public sealed record ViViTConfig : TransformerOptions
+public sealed record ViViTConfig : VideoTransformerConfig
 {
     /// <summary>Attention variant (one of <see cref="ViViTVariant.All"/>; specs store its id).</summary>
     public ViViTVariant Variant { get; init; } = ViViTVariant.Joint;
-    /// <summary>Frames (or volume depth).</summary>
-    public long Frames { get; init; } = 16;
-    /// <summary>Frame height.</summary>
-    public long ImageHeight { get; init; } = 64;
-    /// <summary>Frame width.</summary>
-    public long ImageWidth { get; init; } = 64;
-    /// <summary>Channels.</summary>
-    public long Channels { get; init; } = 1;
     /// <summary>Tubelet depth t.</summary>
     public long TubeletT { get; init; } = 2;
     /// <summary>Tubelet height h.</summary>
@@ -32,16 +25,10 @@ public sealed record ViViTConfig : TransformerOptions
     public long WindowW { get; init; } = 7;
     /// <summary>What to do when the tubelet does not divide the clip.</summary>
     public TubeletRemainder Remainder { get; init; } = TubeletRemainder.Error;
-    /// <summary>Layers (the spatial encoder's, for the factorised encoder).</summary>
-    public int Layers { get; init; } = 6;
     /// <summary>Temporal encoder layers (factorised encoder only).</summary>
     public int TemporalLayers { get; init; } = 2;
-    /// <summary>Classes.</summary>
-    public long Classes { get; init; } = 6;
     /// <summary>CLS token or global average pooling (models 3 and 4 use mean pooling).</summary>
     public Pooling Pooling { get; init; } = Pooling.Cls;
-    /// <summary>MLP head hidden size, or null for a linear head.</summary>
-    public long? HeadHidden { get; init; }
 
     /// <summary>
     /// The Keras ViViT example on OrganMNIST3D: 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
