@@ -80,4 +80,17 @@ public class TransformerOptionsTests
             names.Should().NotBeEmpty().And.OnlyContain(n => n.EndsWith("qkv.bias", StringComparison.Ordinal), variant.Name);
         }
     }
+
+    [Theory]
+    [InlineData("vivit-small-fe")]
+    [InlineData("vivit-small-swin")]
+    [InlineData("timesformer-ucf101")]
+    [InlineData("actionbert-ucf101")]
+    public void Only_frame_vit_takes_an_attention_dimension_other_than_the_token_dimension(string preset)
+    {
+        var spec = ModelZoo.Preset(preset);
+        var json = spec.ToJson().Replace("\"Heads\"", "\"AttnDim\": 8, \"Heads\"", StringComparison.Ordinal);
+        var build = () => ModelSpec.FromJson(json).Build();
+        build.Should().Throw<ArgumentException>().WithMessage("* sizes attention like its tokens: AttnDim must be unset or *, got 8.");
+    }
 }

@@ -27,6 +27,8 @@ public sealed class ActionBert : VideoClassifier
     /// <summary>Creates the model.</summary>
     public ActionBert(ActionBertConfig config) : base(nameof(ActionBert))
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ThrowHelper.CheckAttnDimIsDim(config, nameof(ActionBert));
         Config = config;
         var c = config;
         if (c.FrameEncoder is { } fe) frame_encoder = new CnnFrameEncoder(fe.Channels, c.FeatureDim, fe.CnnWidth);
