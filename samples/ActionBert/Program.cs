@@ -1,4 +1,4 @@
-// Seed 001: per-frame features from a frozen frame encoder, stored in the memory-mapped FeatureStore format, then
+// The UCF101-features ActionBERT study: per-frame features from a frozen frame encoder, stored in the memory-mapped FeatureStore format, then
 // ActionBERT (a BERT-style temporal transformer) against a BiLSTM, both trained on the stored features.
 using System.Globalization;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-// Seed 000: FrameViT on KTH Actions, a sweep over patch sizes 8/16/32/64, and the CNN-LSTM baseline.
+// The KTH FrameViT study: FrameViT on KTH Actions, a sweep over patch sizes 8/16/32/64, and the CNN-LSTM baseline.
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Sources;
@@ -30,7 +30,7 @@ if (threads < 1)
 set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
-// Seed 000's sampling (the library's KTH defaults): a random 80-frame window, every 8th frame, 64×64 gray → clips
+// The KTH FrameViT study's sampling (the library's KTH defaults): a random 80-frame window, every 8th frame, 64×64 gray → clips
 // [10, 1, 64, 64], decoded once into a memory-mapped frame cache; with --subsequences every range of 00sequences.txt
 // becomes a sample of its own. Flips and ±25° rotations only on the training side; evaluation sees the central window.
 DataBundle data;

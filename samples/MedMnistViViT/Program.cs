@@ -1,4 +1,4 @@
-// Seeds 002/004: the Keras ViViT example (tubelet embedding, joint attention) on a MedMNIST 3-D volume set.
+// The Keras ViViT example (tubelet embedding, joint attention) on a MedMNIST 3-D volume set (OrganMNIST3D).
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Datasets;

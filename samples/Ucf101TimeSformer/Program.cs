@@ -1,4 +1,4 @@
-// Seed 003: TimeSformer (divided space-time attention) on UCF101, evaluated per clip and per video.
+// The UCF101 TimeSformer study: TimeSformer (divided space-time attention) on UCF101, evaluated per clip and per video.
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using VideoTransformers.Data.Datasets;
@@ -54,7 +54,7 @@ var test = Ucf101Dataset.Create(layout, fold, DatasetSplit.Test, clipOptions);
 Console.WriteLine($"UCF101 fold {fold}: {layout.ClassNames.Count} classes, {train.Videos.Count} train videos ({train.Count} clips), " +
                   $"{test.Videos.Count} test videos ({test.Count} clips)");
 
-// Seed 003's model with the clip length, frame size and class count of the data.
+// The UCF101 TimeSformer study's model with the clip length, frame size and class count of the data.
 var spec = new ModelSpec
 {
     Model = "timesformer",

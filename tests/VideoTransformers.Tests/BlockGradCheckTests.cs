@@ -39,7 +39,7 @@ public class BlockGradCheckTests
     public void TransformerBlock_gradients_match_finite_differences(bool preNorm)
     {
         manual_seed(23);
-        using var block = new TransformerBlock(new BlockOptions(6, 2, 10, AttnDim: 4), preNorm);
+        using var block = new TransformerBlock(new TransformerOptions { Dim = 6, Heads = 2, MlpDim = 10, AttnDim = 4 }, preNorm);
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 2, 4, 6 }, ScalarType.Float64, requires_grad: true);
         GradCheck.CheckModule(block, t => block.forward(t), x);
@@ -53,7 +53,7 @@ public class BlockGradCheckTests
         manual_seed(25);
         // 4×3×2 tokens in 2×2×3 windows: time shifted, height shifted and padded, width clipped to the grid.
         using var attn = new ViViTShiftedWindow.WindowAttention3D(4, 2, (2, 2, 3), shifted);
-        using var block = new TransformerBlock(new BlockOptions(4, 2, 8), attention: o => new ViViTShiftedWindow.WindowAttention3D(o.Dim, o.Heads, (2, 2, 3), shifted));
+        using var block = new TransformerBlock(new TransformerOptions { Dim = 4, Heads = 2, MlpDim = 8 }, attention: o => new ViViTShiftedWindow.WindowAttention3D(o.Dim, o.Heads, (2, 2, 3), shifted));
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 2, 4, 3, 2, 4 }, ScalarType.Float64, requires_grad: true);
         GradCheck.CheckModule(attn, t => attn.forward(t), x);
@@ -64,7 +64,7 @@ public class BlockGradCheckTests
     public void Factorised_and_divided_blocks_gradients_match_finite_differences()
     {
         manual_seed(24);
-        var o = new BlockOptions(4, 2, 8);
+        var o = new TransformerOptions { Dim = 4, Heads = 2, MlpDim = 8 };
         using var fsa = new FactorisedSelfAttentionBlock(o);
         using var fdp = new TransformerBlock(o, attention: b => new FactorisedDotProductAttention(b.Dim, b.Heads));
         using var div = new DividedSpaceTimeBlock(o, zeroInitTemporalFc: false);

@@ -27,6 +27,13 @@ public class HfImportTests(PythonReferenceFixture python)
             ["hidden_size"] = 32, ["num_hidden_layers"] = 2, ["num_attention_heads"] = 4, ["intermediate_size"] = 64,
             ["hidden_act"] = "gelu_fast", ["layer_norm_eps"] = 1e-6, ["qkv_bias"] = true, ["id2label"] = Labels(7),
         }];
+        // HF ViViT configurations may turn the Q/K/V bias off; the checkpoint then has no query/key/value biases.
+        yield return ["vivit-no-qkv-bias", new Dictionary<string, object>
+        {
+            ["model_type"] = "vivit", ["image_size"] = 32, ["num_frames"] = 4, ["tubelet_size"] = new[] { 2, 16, 16 }, ["num_channels"] = 3,
+            ["hidden_size"] = 32, ["num_hidden_layers"] = 2, ["num_attention_heads"] = 4, ["intermediate_size"] = 64,
+            ["hidden_act"] = "gelu_fast", ["layer_norm_eps"] = 1e-6, ["qkv_bias"] = false, ["id2label"] = Labels(7),
+        }];
         foreach (var att in new[] { "divided_space_time", "joint_space_time", "space_only" })
             yield return [$"timesformer-{att}", new Dictionary<string, object>
             {

@@ -29,7 +29,7 @@ public class LongRunMemoryTests
         GC.Collect();
         var before = TensorAccounting.LiveTensors;
         var parameters = 0;
-        using (var block = new TransformerBlock(new BlockOptions(8, 2, 16, DropPath: 0.1, Dropout: 0.1)))
+        using (var block = new TransformerBlock(new TransformerOptions { Dim = 8, Heads = 2, MlpDim = 16, DropPath = 0.1, Dropout = 0.1 }))
         using (var head = nn.Linear(8, 3))
         using (var opt = optim.AdamW(block.parameters().Concat(head.parameters()), lr: 1e-3, weight_decay: 0.01))
         using (var data = NewDisposeScope())

@@ -166,7 +166,7 @@ public class ModelParityTests(PythonReferenceFixture python)
     public void Transformer_block_matches_pytorch(bool preNorm)
     {
         manual_seed(9);
-        using var block = new TransformerBlock(new BlockOptions(16, 4, 32, AttnDim: 24), preNorm);
+        using var block = new TransformerBlock(new TransformerOptions { Dim = 16, Heads = 4, MlpDim = 32, AttnDim = 24 }, preNorm);
         block.eval();
         using var scope = NewDisposeScope();
         var inputs = new Dictionary<string, Tensor> { ["x"] = randn(new long[] { 2, 7, 16 }) };

@@ -26,7 +26,7 @@ public sealed record NoAbortCase(string Name, Action Run, string[] MessageParts,
 /// </summary>
 public static class NoAbortCases
 {
-    private static readonly BlockOptions Options = new(Dim: 32, Heads: 2, MlpDim: 64);
+    private static readonly TransformerOptions Options = new() { Dim = 32, Heads = 2, MlpDim = 64 };
 
     private static Tensor Float(params long[] shape) => randn(shape);
     private static Tensor Long(params long[] shape) => zeros(shape, ScalarType.Int64);

@@ -21,7 +21,7 @@ public sealed class MyClassifier : nn.Module<Tensor, Tensor>
     public MyClassifier(long classes) : base(nameof(MyClassifier))
     {
         embed = new TubeletEmbedding(1, 32, 2, 8, 8);
-        body = new TransformerEncoder(new BlockOptions(Dim: 32, Heads: 2, MlpDim: 64), depth: 2);
+        body = new TransformerEncoder(new TransformerOptions { Dim = 32, Heads = 2, MlpDim = 64 }, depth: 2);
         classifier = nn.Linear(32, classes);
         RegisterComponents();
     }

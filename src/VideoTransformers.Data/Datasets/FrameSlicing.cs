@@ -8,7 +8,7 @@ namespace VideoTransformers.Data.Datasets;
 /// </summary>
 public static class FrameSlicing
 {
-    /// <summary>Frames in seed 000's <c>frames[0:window:step]</c>: <c>ceil(window / step)</c>.</summary>
+    /// <summary>Frames in the KTH FrameViT study's <c>frames[0:window:step]</c>: <c>ceil(window / step)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> or <paramref name="step"/> is below 1.</exception>
     public static long Length(long window, long step)
     {

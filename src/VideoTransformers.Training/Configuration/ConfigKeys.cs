@@ -47,7 +47,7 @@ internal static class ConfigKeys
         void T(string name, Func<TrainingConfig, ConfigValue, TrainingConfig> apply, Func<TrainingConfig, string?> write) =>
             keys.Add(new ConfigKey(name, false, null, (rc, v) => rc with { Training = apply(rc.Training, v) }, rc => write(rc.Training)));
 
-        // ---- model: seed 000's keys first, in its order ----
+        // ---- model: the KTH FrameViT study's keys first, in its order ----
         M("model_name", null, (m, v) => m with { ModelName = v.Choice(ModelRegistry.FamilyNames, ModelZoo.FamilyAliases) }, m => m.ModelName);
         M("patch_size", Having(ModelSetting.PatchSize), (m, v) => m with { PatchSize = v.Long(1) }, m => Num(m.PatchSize));
         M("token_dim", Having(ModelSetting.Dim), (m, v) => m with { TokenDim = v.Long(1) }, m => Num(m.TokenDim));

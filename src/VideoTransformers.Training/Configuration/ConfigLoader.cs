@@ -8,7 +8,7 @@ using YamlDotNet.RepresentationModel;
 namespace VideoTransformers.Training.Configuration;
 
 /// <summary>
-/// Reads run configuration files: one flat YAML mapping with seed 000's keys (<c>model_name</c>, <c>batch_size</c>,
+/// Reads run configuration files: one flat YAML mapping with the KTH FrameViT study's keys (<c>model_name</c>, <c>batch_size</c>,
 /// <c>num_epochs</c>, <c>lr</c>, <c>patch_size</c>, …), the other families' model keys and the training keys.
 /// <c>training_preset</c> (seed000, keras-vivit, adamw-cosine) is applied first, whatever its position, and the other
 /// keys override it. Every unknown key, malformed value, key that does not apply to the chosen model and

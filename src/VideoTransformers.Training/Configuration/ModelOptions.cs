@@ -6,7 +6,7 @@ using VideoTransformers.Zoo;
 namespace VideoTransformers.Training.Configuration;
 
 /// <summary>
-/// The model half of a run configuration: seed 000's keys (<c>model_name</c>, <c>patch_size</c>, <c>token_dim</c>,
+/// The model half of a run configuration: the KTH FrameViT study's keys (<c>model_name</c>, <c>patch_size</c>, <c>token_dim</c>,
 /// <c>attn_dim</c>, <c>num_heads</c>, <c>mlp_size</c>, <c>num_tf_layers</c>, <c>num_classes</c>, <c>max_frames</c>,
 /// <c>slicing_step</c>) and the keys the other families need. Every value is optional; <see cref="ToModelSpec"/> fills
 /// the gaps from the dataset and the zoo's defaults.
@@ -70,7 +70,7 @@ public sealed record ModelOptions
     public long? NumLstmLayers { get; init; }
 
     /// <summary>
-    /// Frames per clip: <c>ceil(max_frames / slicing_step)</c>, the length of seed 000's
+    /// Frames per clip: <c>ceil(max_frames / slicing_step)</c>, the length of the KTH FrameViT study's
     /// <c>frames[0:max_frames:slicing_step]</c>, computed by <see cref="FrameSlicing.Length(long, long)"/> as the
     /// samplers compute it; null without <see cref="MaxFrames"/>.
     /// </summary>
@@ -78,7 +78,7 @@ public sealed record ModelOptions
 
     /// <summary>
     /// The stride a sampler applies: <see cref="SlicingStep"/>, or 1 (every frame) when only <see cref="MaxFrames"/> is
-    /// given, as in seed 000's slice; null when neither is given (the data source keeps its own window and stride).
+    /// given, as in the KTH FrameViT study's slice; null when neither is given (the data source keeps its own window and stride).
     /// </summary>
     public long? EffectiveSlicingStep => SlicingStep ?? (MaxFrames is null ? null : 1);
 

@@ -113,7 +113,7 @@ public sealed record TrainingConfig
     public static MetricMode DefaultMode(MonitorMetric metric) => metric == MonitorMetric.ValLoss ? MetricMode.Min : MetricMode.Max;
 
     /// <summary>
-    /// Seed 000's recipe: Adam, lr 3e-4, batch 32, no weight decay. Its optional StepLR (step 10, gamma 1/3) is
+    /// The KTH FrameViT study's recipe: Adam, lr 3e-4, batch 32, no weight decay. Its optional StepLR (step 10, gamma 1/3) is
     /// preset but off; <c>schedule: step</c> turns it on.
     /// </summary>
     public static TrainingConfig Seed000 => new()

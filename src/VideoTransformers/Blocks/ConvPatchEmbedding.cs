@@ -33,9 +33,6 @@ public sealed class ConvPatchEmbedding : nn.Module<Tensor, Tensor>
     /// <summary>Patch width.</summary>
     public long PatchWidth { get; }
 
-    /// <summary>The 2-D kernel [D, C, ph, pw] (e.g. to inflate into a tubelet embedding).</summary>
-    public Parameter Weight => proj.weight;
-
     /// <summary>The (rows, columns) patch grid of a frame; throws when the patch does not divide it.</summary>
     public (long h, long w) Grid(long height, long width)
     {

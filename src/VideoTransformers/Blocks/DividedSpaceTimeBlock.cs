@@ -25,7 +25,7 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
     private readonly DropPath drop_path;
 
     /// <summary>Creates the block.</summary>
-    public DividedSpaceTimeBlock(BlockOptions o, bool zeroInitTemporalFc = true) : base(nameof(DividedSpaceTimeBlock))
+    public DividedSpaceTimeBlock(TransformerOptions o, bool zeroInitTemporalFc = true) : base(nameof(DividedSpaceTimeBlock))
     {
         Options = o;
         temporal_norm1 = nn.LayerNorm(o.Dim, o.LayerNormEps);
@@ -45,7 +45,7 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
     }
 
     /// <summary>The block's hyper-parameters.</summary>
-    public BlockOptions Options { get; }
+    public TransformerOptions Options { get; }
     /// <summary>The spatial attention layer.</summary>
     public MultiHeadSelfAttention SpatialAttention => attn;
     /// <summary>The temporal attention layer.</summary>

@@ -47,32 +47,3 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         return scope.MoveToOuter(y);
     }
 }
-
-/// <summary>
-/// Stochastic depth: in training, drops the whole residual branch of a sample with probability p and scales the
-/// kept ones by 1/(1-p); the identity in evaluation.
-/// </summary>
-public sealed class DropPath : nn.Module<Tensor, Tensor>
-{
-    /// <summary>Creates the layer.</summary>
-    public DropPath(double p) : base(nameof(DropPath))
-    {
-        if (p < 0 || p >= 1) throw ThrowHelper.Config($"Drop-path probability must be in [0, 1), got {p}.");
-        P = p;
-    }
-
-    /// <summary>Drop probability.</summary>
-    public double P { get; }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x)
-    {
-        if (!training || P == 0) return x.alias();
-        using var scope = NewDisposeScope();
-        var shape = new long[x.dim()];
-        Array.Fill(shape, 1L);
-        shape[0] = x.size(0);
-        var keep = empty(shape, x.dtype, x.device).bernoulli_(1 - P);
-        return scope.MoveToOuter(x / (1 - P) * keep);
-    }
-}

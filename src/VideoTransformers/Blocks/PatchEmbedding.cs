@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace VideoTransformers.Blocks;
 
 /// <summary>
-/// Projects flattened patches to the token dimension with LayerNorm on both sides (seed 000; lucidrains' ViT):
+/// Projects flattened patches to the token dimension with LayerNorm on both sides (the KTH FrameViT study; lucidrains' ViT):
 /// <c>norm_in</c> (LayerNorm over C·p·p) → <c>proj</c> (Linear) → <c>norm_out</c> (LayerNorm over D).
 /// </summary>
 public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>

@@ -5,26 +5,6 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
-/// <summary>What to do when the tubelet does not divide the clip.</summary>
-public enum TubeletRemainder
-{
-    /// <summary>Throw a clear error (the default).</summary>
-    Error,
-    /// <summary>Drop the trailing frames/pixels, as a VALID convolution does (Keras ViViT example).</summary>
-    Truncate,
-    /// <summary>Zero-pad at the end up to the next multiple.</summary>
-    Pad,
-}
-
-/// <summary>How <see cref="TubeletEmbedding.InitializeFrom2D"/> inflates a 2-D patch-embedding kernel (ViViT §3.4).</summary>
-public enum TubeletInit
-{
-    /// <summary>Replicate the 2-D kernel over time and divide by t (filter inflation, as in I3D).</summary>
-    FilterInflation,
-    /// <summary>Put the 2-D kernel at the central frame, zeros elsewhere (central-frame initialisation).</summary>
-    CentralFrame,
-}
-
 /// <summary>
 /// Tubelet embedding: a Conv3d with stride equal to its kernel t×h×w over [B, C, T, H, W], giving tokens
 /// [B, nt, nh·nw, D] (time and space kept apart so factorised models can use them). Parameter: <c>proj</c>.

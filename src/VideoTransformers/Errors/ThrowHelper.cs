@@ -46,6 +46,16 @@ internal static class ThrowHelper
             throw new ArgumentException($"{module} expected {expected}, got {Shapes.Format(shape)} (dimension {d} is {shape[d]}, expected {value}).");
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="options"/> sizes attention like the tokens (<see cref="Blocks.TransformerOptions.AttnDim"/>
+    /// null or <see cref="Blocks.TransformerOptions.Dim"/>): only FrameViT's blocks (and FLOP counts) take another attention dimension.
+    /// </summary>
+    public static void CheckAttnDimIsDim(Blocks.TransformerOptions options, string model)
+    {
+        if (options.AttnDim is { } a && a != options.Dim)
+            throw Config($"{model} sizes attention like its tokens: AttnDim must be unset or {options.Dim} (Dim), got {a}.");
+    }
+
     /// <summary>Throws an <see cref="ArgumentException"/> with a configuration message.</summary>
     public static Exception Config(string message) => new ArgumentException(message);
 }

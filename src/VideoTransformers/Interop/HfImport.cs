@@ -122,9 +122,8 @@ public static class HfImport
             TubeletT = tub[0], TubeletH = tub[1], TubeletW = tub[2],
             Dim = Long(c, "hidden_size", 768), Heads = Long(c, "num_attention_heads", 12), MlpDim = Long(c, "intermediate_size", 3072),
             Layers = (int)Long(c, "num_hidden_layers", 12), Classes = Math.Max(labelCount, (int)Long(c, "num_labels", labelCount)),
-            LayerNormEps = Double(c, "layer_norm_eps", 1e-6), Gelu = Gelu(Str(c, "hidden_act", "gelu_fast")),
+            LayerNormEps = Double(c, "layer_norm_eps", 1e-6), Gelu = Gelu(Str(c, "hidden_act", "gelu_fast")), QkvBias = Bool(c, "qkv_bias", true),
         };
-        if (!Bool(c, "qkv_bias", true)) throw new NotSupportedException("ViViT checkpoints without a Q/K/V bias are not supported.");
         IEnumerable<(string, string[])> Map(IEnumerable<string> keys)
         {
             yield return ("cls_token", new[] { "vivit.embeddings.cls_token" });
@@ -137,7 +136,8 @@ public static class HfImport
                 var o = $"encoder.blocks.{i}.";
                 foreach (var kind in new[] { "weight", "bias" })
                 {
-                    yield return (o + "attn.qkv." + kind, new[] { h + "attention.attention.query." + kind, h + "attention.attention.key." + kind, h + "attention.attention.value." + kind });
+                    if (kind == "weight" || config.QkvBias)
+                        yield return (o + "attn.qkv." + kind, new[] { h + "attention.attention.query." + kind, h + "attention.attention.key." + kind, h + "attention.attention.value." + kind });
                     yield return (o + "attn.proj." + kind, new[] { h + "attention.output.dense." + kind });
                     yield return (o + "norm1." + kind, new[] { h + "layernorm_before." + kind });
                     yield return (o + "norm2." + kind, new[] { h + "layernorm_after." + kind });

@@ -7,45 +7,8 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
-/// <summary>Configuration of <see cref="ActionBert"/> (seed 001).</summary>
-public sealed record ActionBertConfig
-{
-    /// <summary>Per-frame feature size F (of the precomputed features, or of the CNN frame encoder).</summary>
-    public long FeatureDim { get; init; } = 512;
-    /// <summary>Maximum sequence length (frames).</summary>
-    public long MaxLength { get; init; } = 32;
-    /// <summary>Hidden size.</summary>
-    public long Dim { get; init; } = 256;
-    /// <summary>Heads.</summary>
-    public long Heads { get; init; } = 4;
-    /// <summary>Intermediate size.</summary>
-    public long MlpDim { get; init; } = 1024;
-    /// <summary>Encoder layers.</summary>
-    public int Layers { get; init; } = 4;
-    /// <summary>Classes.</summary>
-    public long Classes { get; init; } = 101;
-    /// <summary>Dropout (BERT's hidden_dropout_prob).</summary>
-    public double Dropout { get; init; } = 0.1;
-    /// <summary>Attention dropout.</summary>
-    public double AttnDropout { get; init; } = 0.1;
-    /// <summary>LayerNorm epsilon (BERT: 1e-12).</summary>
-    public double LayerNormEps { get; init; } = 1e-12;
-    /// <summary>When set, a <see cref="CnnFrameEncoder"/> trained end to end turns frames [B, T, C, H, W] into features.</summary>
-    public FrameEncoderConfig? FrameEncoder { get; init; }
-
-    /// <summary>ActionBERT over UCF101 clip features (seed 001): 512-d features, 32 frames, 4 layers of 256.</summary>
-    public static ActionBertConfig Ucf101Features => new();
-}
-
-/// <summary>The end-to-end frame encoder of ActionBERT and CNN-LSTM: frames [C, H, W] → F features.</summary>
-/// <param name="Channels">Frame channels.</param>
-/// <param name="Height">Frame height.</param>
-/// <param name="Width">Frame width.</param>
-/// <param name="CnnWidth">Width of the CNN's first stage.</param>
-public sealed record FrameEncoderConfig(long Channels, long Height, long Width, long CnnWidth = 32);
-
 /// <summary>
-/// ActionBERT (seed 001): a BERT-style temporal transformer over per-frame features [B, T, F] — feature projection,
+/// ActionBERT (the UCF101-features ActionBERT study): a BERT-style temporal transformer over per-frame features [B, T, F] — feature projection,
 /// CLS token, learned positions, embedding LayerNorm, post-norm encoder layers, and a classifier on the CLS output.
 /// Padded frames are masked out when lengths are given. With a frame encoder it takes raw frames and trains end to end.
 /// Parameters: <c>frame_encoder</c> (optional), <c>feature_proj</c>, <c>cls_token</c>, <c>pos_embed</c>,
@@ -64,6 +27,8 @@ public sealed class ActionBert : VideoClassifier
     /// <summary>Creates the model.</summary>
     public ActionBert(ActionBertConfig config) : base(nameof(ActionBert))
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ThrowHelper.CheckAttnDimIsDim(config, nameof(ActionBert));
         Config = config;
         var c = config;
         if (c.FrameEncoder is { } fe) frame_encoder = new CnnFrameEncoder(fe.Channels, c.FeatureDim, fe.CnnWidth);
@@ -71,8 +36,7 @@ public sealed class ActionBert : VideoClassifier
         cls_token = Init.trunc_normal_parameter(0.02, 1, 1, c.Dim);
         pos_embed = new LearnedPositionalEmbedding(c.MaxLength + 1, c.Dim, 1);
         emb_norm = nn.LayerNorm(c.Dim, c.LayerNormEps);
-        encoder = new TransformerEncoder(new BlockOptions(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, 0, c.LayerNormEps),
-            c.Layers, finalNorm: false, preNorm: false);
+        encoder = new TransformerEncoder(c.ToTransformerOptions(), c.Layers, finalNorm: false, preNorm: false);
         head = new ClassificationHead(c.Dim, c.Classes, null, c.Dropout);
         RegisterComponents();
     }

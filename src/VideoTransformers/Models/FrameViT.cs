@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace VideoTransformers.Models;
 
 /// <summary>
-/// Seed 000's frame-by-frame ViT: each frame is patchified and embedded, a learnable CLS token is prepended per
+/// The KTH FrameViT study's frame-by-frame ViT: each frame is patchified and embedded, a learnable CLS token is prepended per
 /// frame, one transformer encoder runs over all frames at once ([B, T, N+1, D]), the per-frame CLS outputs are
 /// averaged over time and classified. It ignores frame order by design.
 /// Parameters: <c>patch_embed</c>, <c>cls_token</c>, <c>pos_embed</c>, <c>encoder</c>, <c>head</c>.
@@ -33,8 +33,7 @@ public sealed class FrameViT : VideoClassifier
         patch_embed = new PatchEmbedding(patchDim, config.TokenDim);
         cls_token = Init.trunc_normal_parameter(0.02, 1, 1, 1, config.TokenDim);
         pos_embed = new LearnedPositionalEmbedding(n + 1, config.TokenDim, 1, (config.ImageHeight / config.PatchSize, config.ImageWidth / config.PatchSize));
-        encoder = new TransformerEncoder(new BlockOptions(config.TokenDim, config.Heads, config.MlpDim, config.AttnDim,
-            config.Dropout, config.AttnDropout, config.DropPath), config.Layers);
+        encoder = new TransformerEncoder(config.ToTransformerOptions(), config.Layers);
         head = new ClassificationHead(config.TokenDim, config.Classes, config.HeadHidden, config.Dropout);
         RegisterComponents();
     }
@@ -56,7 +55,7 @@ public sealed class FrameViT : VideoClassifier
             var c = Config;
             var n = c.ImageHeight / c.PatchSize * (c.ImageWidth / c.PatchSize) + 1;
             return Flops.Linear(c.Frames * (n - 1), c.Channels * c.PatchSize * c.PatchSize, c.TokenDim)
-                   + c.Layers * Flops.Block(c.Frames, n, c.TokenDim, c.AttnDim, c.MlpDim)
+                   + c.Layers * Flops.Block(c.Frames, n, c.TokenDim, c.AttnDim ?? c.TokenDim, c.MlpDim)
                    + Flops.Linear(1, c.TokenDim, c.HeadHidden ?? c.Classes) + (c.HeadHidden is long h ? Flops.Linear(1, h, c.Classes) : 0);
         }
     }

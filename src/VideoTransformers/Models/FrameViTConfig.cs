@@ -1,43 +1,32 @@
+using System.Text.Json.Serialization;
+using VideoTransformers.Blocks;
+
 namespace VideoTransformers.Models;
 
 /// <summary>
-/// Configuration of <see cref="FrameViT"/> (seed 000): a ViT over every frame, CLS outputs averaged over time.
-/// The names follow seed 000's config dictionary.
+/// Configuration of <see cref="FrameViT"/> (the KTH FrameViT study): a ViT over every frame, CLS outputs averaged over time.
+/// The names follow the KTH FrameViT study's config dictionary; the blocks' <see cref="TransformerOptions"/> default to
+/// dim 192, attention dim 192, 4 heads, MLP 768; clips of 10 frames (max_frames / slicing_step) of 64×64×1 (KTH's grayscale),
+/// 6 layers (num_tf_layers), 6 classes (num_classes).
 /// </summary>
-public sealed record FrameViTConfig
+public sealed record FrameViTConfig : VideoTransformerConfig
 {
-    /// <summary>Frame height.</summary>
-    public long ImageHeight { get; init; } = 64;
-    /// <summary>Frame width.</summary>
-    public long ImageWidth { get; init; } = 64;
-    /// <summary>Channels (1 for KTH's grayscale).</summary>
-    public long Channels { get; init; } = 1;
-    /// <summary>Frames per clip (seed 000's max_frames / slicing_step).</summary>
-    public long Frames { get; init; } = 10;
+    /// <summary>Creates a configuration with the KTH FrameViT study's defaults.</summary>
+    public FrameViTConfig()
+    {
+        AttnDim = 192;
+        Frames = 10;
+    }
+
+    /// <summary>Token dimension (token_dim): <see cref="TransformerOptions.Dim"/> under the name model specs store it by.</summary>
+    public long TokenDim { get => base.Dim; init => base.Dim = value; }
+    /// <summary>Token dimension; in JSON it is <see cref="TokenDim"/>.</summary>
+    [JsonIgnore]
+    public override long Dim { get => base.Dim; init => base.Dim = value; }
     /// <summary>Square patch size.</summary>
     public long PatchSize { get; init; } = 16;
-    /// <summary>Token dimension (token_dim).</summary>
-    public long TokenDim { get; init; } = 192;
-    /// <summary>Attention dimension (attn_dim).</summary>
-    public long AttnDim { get; init; } = 192;
-    /// <summary>Heads (num_heads).</summary>
-    public long Heads { get; init; } = 4;
-    /// <summary>MLP hidden size (mlp_size).</summary>
-    public long MlpDim { get; init; } = 768;
-    /// <summary>Transformer layers (num_tf_layers).</summary>
-    public int Layers { get; init; } = 6;
-    /// <summary>Classes (num_classes).</summary>
-    public long Classes { get; init; } = 6;
-    /// <summary>Dropout.</summary>
-    public double Dropout { get; init; }
-    /// <summary>Attention dropout.</summary>
-    public double AttnDropout { get; init; }
-    /// <summary>Stochastic depth of the last block.</summary>
-    public double DropPath { get; init; }
-    /// <summary>Hidden size of an MLP head, or null for a linear head.</summary>
-    public long? HeadHidden { get; init; }
 
-    /// <summary>Seed 000's default: 64×64×1, 10 frames, patch 16, dim 192, 4 heads, MLP 768, 6 layers, 6 classes.</summary>
+    /// <summary>The KTH FrameViT study's default: 64×64×1, 10 frames, patch 16, dim 192, 4 heads, MLP 768, 6 layers, 6 classes.</summary>
     public static FrameViTConfig KthDefault => new();
     /// <summary>Patch 8, dim 128, MLP 512, 4 layers.</summary>
     public static FrameViTConfig KthPatch8 => new() { PatchSize = 8, TokenDim = 128, AttnDim = 128, MlpDim = 512, Layers = 4 };

@@ -27,6 +27,7 @@ public sealed class TimeSformer : VideoClassifier
     public TimeSformer(TimeSformerConfig config) : base(nameof(TimeSformer))
     {
         ArgumentNullException.ThrowIfNull(config);
+        ThrowHelper.CheckAttnDimIsDim(config, nameof(TimeSformer));
         Config = config;
         var c = config;
         var attention = c.Attention ?? throw ThrowHelper.Config("TimeSformerConfig.Attention is not set.");

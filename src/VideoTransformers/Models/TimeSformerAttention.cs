@@ -28,13 +28,6 @@ public abstract class TimeSformerAttention : AttentionVariant
     /// <summary>How the attention map of a clip of <paramref name="frames"/> frames with a patch grid of <paramref name="grid"/> is read.</summary>
     public abstract AttentionReadout AttentionMap(TimeSformerConfig config, long frames, (long h, long w) grid);
 
-    /// <summary>The block hyper-parameters of <paramref name="c"/> (its <see cref="TimeSformerConfig.DropPath"/> is the last block's).</summary>
-    protected static BlockOptions BlockOptions(TimeSformerConfig c)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        return new(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, c.DropPath, c.LayerNormEps, c.Gelu, c.QkvBias);
-    }
-
     /// <summary>divided_space_time: temporal then spatial attention in every block (the paper's best).</summary>
     public static TimeSformerAttention DividedSpaceTime => TimeSformerDividedSpaceTime.Instance;
     /// <summary>joint_space_time: one attention over all patches of all frames.</summary>

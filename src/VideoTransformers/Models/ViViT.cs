@@ -24,6 +24,7 @@ public sealed class ViViT : VideoClassifier
     public ViViT(ViViTConfig config) : base(nameof(ViViT))
     {
         ArgumentNullException.ThrowIfNull(config);
+        ThrowHelper.CheckAttnDimIsDim(config, nameof(ViViT));
         Config = config;
         var c = config;
         var variant = c.Variant ?? throw ThrowHelper.Config("ViViTConfig.Variant is not set.");

@@ -2,19 +2,15 @@ using VideoTransformers.Blocks;
 
 namespace VideoTransformers.Models;
 
-/// <summary>Configuration of <see cref="ViViT"/>. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.</summary>
-public sealed record ViViTConfig
+/// <summary>
+/// Configuration of <see cref="ViViT"/>: the <see cref="TransformerOptions"/> of its blocks (dim 192, 4 heads, MLP 768 by
+/// default), the clip (16 frames of 64×64×1), the tubelets, windows, 6 layers (the spatial encoder's, for the factorised
+/// encoder) and the head. Input clips are [B, T, C, H, W]; a 3-D volume is a clip whose T is its depth.
+/// </summary>
+public sealed record ViViTConfig : VideoTransformerConfig
 {
     /// <summary>Attention variant (one of <see cref="ViViTVariant.All"/>; specs store its id).</summary>
     public ViViTVariant Variant { get; init; } = ViViTVariant.Joint;
-    /// <summary>Frames (or volume depth).</summary>
-    public long Frames { get; init; } = 16;
-    /// <summary>Frame height.</summary>
-    public long ImageHeight { get; init; } = 64;
-    /// <summary>Frame width.</summary>
-    public long ImageWidth { get; init; } = 64;
-    /// <summary>Channels.</summary>
-    public long Channels { get; init; } = 1;
     /// <summary>Tubelet depth t.</summary>
     public long TubeletT { get; init; } = 2;
     /// <summary>Tubelet height h.</summary>
@@ -29,35 +25,13 @@ public sealed record ViViTConfig
     public long WindowW { get; init; } = 7;
     /// <summary>What to do when the tubelet does not divide the clip.</summary>
     public TubeletRemainder Remainder { get; init; } = TubeletRemainder.Error;
-    /// <summary>Token (projection) dimension.</summary>
-    public long Dim { get; init; } = 192;
-    /// <summary>Heads.</summary>
-    public long Heads { get; init; } = 4;
-    /// <summary>MLP hidden size.</summary>
-    public long MlpDim { get; init; } = 768;
-    /// <summary>Layers (the spatial encoder's, for the factorised encoder).</summary>
-    public int Layers { get; init; } = 6;
     /// <summary>Temporal encoder layers (factorised encoder only).</summary>
     public int TemporalLayers { get; init; } = 2;
-    /// <summary>Classes.</summary>
-    public long Classes { get; init; } = 6;
     /// <summary>CLS token or global average pooling (models 3 and 4 use mean pooling).</summary>
     public Pooling Pooling { get; init; } = Pooling.Cls;
-    /// <summary>LayerNorm epsilon.</summary>
-    public double LayerNormEps { get; init; } = 1e-5;
-    /// <summary>GELU form ("none" exact, "tanh" approximate — HF ViViT uses the tanh form, gelu_fast).</summary>
-    public string Gelu { get; init; } = "none";
-    /// <summary>Dropout.</summary>
-    public double Dropout { get; init; }
-    /// <summary>Attention dropout.</summary>
-    public double AttnDropout { get; init; }
-    /// <summary>Stochastic depth of the last block.</summary>
-    public double DropPath { get; init; }
-    /// <summary>MLP head hidden size, or null for a linear head.</summary>
-    public long? HeadHidden { get; init; }
 
     /// <summary>
-    /// The Keras ViViT example on OrganMNIST3D (seeds 002/004): 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
+    /// The Keras ViViT example on OrganMNIST3D: 28×28×28×1, tubelet 8×8×8 (VALID: 3×3×3 tokens),
     /// dim 128, 8 heads, 8 layers, LayerNorm eps 1e-6, MLP 4×dim, global average pooling, 11 classes.
     /// </summary>
     public static ViViTConfig KerasOrganMnist3D => new()

@@ -33,13 +33,6 @@ public abstract class ViViTVariant : AttentionVariant
     /// <summary>How the attention map of a clip with token grid <paramref name="grid"/> is read, or null when the variant has none to show.</summary>
     public virtual AttentionReadout? AttentionMap(ViViTConfig config, (long t, long h, long w) grid) => null;
 
-    /// <summary>The block hyper-parameters of <paramref name="c"/> (its <see cref="ViViTConfig.DropPath"/> is the last block's).</summary>
-    protected static BlockOptions BlockOptions(ViViTConfig c)
-    {
-        ArgumentNullException.ThrowIfNull(c);
-        return new(c.Dim, c.Heads, c.MlpDim, null, c.Dropout, c.AttnDropout, c.DropPath, c.LayerNormEps, c.Gelu);
-    }
-
     /// <summary>Model 1: joint spatio-temporal attention over all tubelet tokens.</summary>
     public static ViViTVariant Joint => ViViTJoint.Instance;
     /// <summary>Model 2: a spatial encoder per frame, then a temporal encoder over frame-level tokens.</summary>

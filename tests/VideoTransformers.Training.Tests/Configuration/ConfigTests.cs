@@ -51,7 +51,7 @@ public class ConfigTests
         config.Model.ModelName.Should().Be("frame-vit");
         var spec = config.Model.ToModelSpec(channels: 1, height: 64, width: 64);
         spec.Model.Should().Be("frame-vit");
-        (spec.FrameViT!.AttnDim, spec.FrameViT.PatchSize).Should().Be((64L, 8L), "frame-vit's own keys apply to ViT");
+        (spec.FrameViT!.AttnDim, spec.FrameViT.PatchSize).Should().Be(((long?)64L, 8L), "frame-vit's own keys apply to ViT");
         ConfigWriter.ToYaml(config).Should().Contain("model_name: frame-vit\n");
         new ModelOptions { ModelName = name, NumClasses = 6, MaxFrames = 10 }.ToModelSpec(channels: 1, height: 64, width: 64).Model.Should().Be("frame-vit");
     }

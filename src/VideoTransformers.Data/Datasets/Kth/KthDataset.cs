@@ -12,7 +12,7 @@ public sealed class KthDataset : IVideoDataset
 
     /// <summary>Creates a dataset over <paramref name="clips"/>.</summary>
     /// <param name="clips">Clips, usually from <see cref="KthLayout.Select"/>.</param>
-    /// <param name="options">Sampling; seed 000's defaults when null.</param>
+    /// <param name="options">Sampling; the KTH FrameViT study's defaults when null.</param>
     /// <param name="sequences">The subsequence list; required when <see cref="KthSamplingOptions.UseSubsequences"/> is set.</param>
     /// <param name="cache">Whole clips decoded at the sampling size in gray; every clip must be in it.</param>
     public KthDataset(IReadOnlyList<KthClip> clips, KthSamplingOptions? options = null, KthSequences? sequences = null, FrameCache? cache = null)

@@ -1,7 +1,7 @@
 namespace VideoTransformers.Data.Datasets;
 
 /// <summary>
-/// How a KTH sample is cut from a clip (defaults follow seed 000): a window of up to
+/// How a KTH sample is cut from a clip (defaults follow the KTH FrameViT study): a window of up to
 /// <see cref="ClipLength"/> frames from a random start, sliced with <see cref="Step"/>, giving
 /// <see cref="Frames"/> frames of <see cref="Width"/>×<see cref="Height"/> grayscale.
 /// </summary>

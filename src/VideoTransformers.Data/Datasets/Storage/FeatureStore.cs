@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace VideoTransformers.Data.Datasets;
 
 /// <summary>
-/// Precomputed per-frame features (seed 001): a memory-mapped little-endian float32 file shaped
+/// Precomputed per-frame features (the UCF101-features ActionBERT study): a memory-mapped little-endian float32 file shaped
 /// <c>[videos, max_len, dim]</c> and a JSON index whose entries hold <c>video_idx</c>, <c>video_name</c>,
 /// <c>video_length</c> and <c>label_idx</c>. The index is either the object <see cref="FeatureStoreWriter"/>
 /// writes (with <c>videos</c>, <c>max_len</c>, <c>dim</c>) or a bare array of entries, in which case

@@ -8,7 +8,7 @@ namespace VideoTransformers.Data.Datasets;
 /// <param name="Height">Output height; 0 keeps the native height.</param>
 /// <param name="FrameStride">
 /// Keep every n-th (resampled) frame inside a clip, so a clip spans <c>(FramesPerClip - 1) · FrameStride + 1</c> frames:
-/// seed 000's <c>frames[0:max_frames:slicing_step]</c> with <c>FramesPerClip = ceil(max_frames / slicing_step)</c>.
+/// the KTH FrameViT study's <c>frames[0:max_frames:slicing_step]</c> with <c>FramesPerClip = ceil(max_frames / slicing_step)</c>.
 /// </param>
 public sealed record Ucf101ClipOptions(int FramesPerClip = 16, int StepBetweenClips = 1, double? FrameRate = null, int Width = 0, int Height = 0,
     int FrameStride = 1);

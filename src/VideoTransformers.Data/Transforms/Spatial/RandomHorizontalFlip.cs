@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Data.Transforms;
 
-/// <summary>Mirrors every frame of a clip left to right with probability <see cref="P"/> (seed 000: 0.5).</summary>
+/// <summary>Mirrors every frame of a clip left to right with probability <see cref="P"/> (the KTH FrameViT study: 0.5).</summary>
 public sealed class RandomHorizontalFlip : ClipTransform
 {
     /// <summary>Creates the transform.</summary>

@@ -6,7 +6,7 @@ namespace VideoTransformers.Data.Transforms;
 
 /// <summary>
 /// Rotates a clip about its centre by one angle drawn uniformly from [-<see cref="MaxDegrees"/>, +<see cref="MaxDegrees"/>]
-/// (seed 000: 25°), the same angle for every frame so that motion is not distorted. Runs as
+/// (the KTH FrameViT study: 25°), the same angle for every frame so that motion is not distorted. Runs as
 /// <c>affine_grid</c> + <c>grid_sample</c> (bilinear); pixels that come from outside the frame are filled as
 /// <see cref="Padding"/> says.
 /// </summary>

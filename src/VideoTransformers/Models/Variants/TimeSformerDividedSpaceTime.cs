@@ -33,7 +33,7 @@ public sealed class TimeSformerDividedSpaceTime : TimeSformerAttention
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parts);
         var time = parts.Add("time_embed", new LearnedPositionalEmbedding(config.Frames, config.Dim));
-        var blocks = parts.Add("blocks", TransformerEncoder.Stack(BlockOptions(config), config.Layers, (o, _) => new DividedSpaceTimeBlock(o)));
+        var blocks = parts.Add("blocks", TransformerEncoder.Stack(config.ToTransformerOptions(), config.Layers, (o, _) => new DividedSpaceTimeBlock(o)));
         var norm = parts.Add("norm", nn.LayerNorm(config.Dim, config.LayerNormEps));
         return new Encoder(config, time, blocks, norm);
     }

@@ -32,7 +32,7 @@ public sealed class TimeSformerSpaceOnly : TimeSformerAttention
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parts);
-        var blocks = parts.Add("blocks", TransformerEncoder.Stack(BlockOptions(config), config.Layers, (o, _) => new TransformerBlock(o)));
+        var blocks = parts.Add("blocks", TransformerEncoder.Stack(config.ToTransformerOptions(), config.Layers, (o, _) => new TransformerBlock(o)));
         var norm = parts.Add("norm", nn.LayerNorm(config.Dim, config.LayerNormEps));
         return new Encoder(blocks, norm);
     }

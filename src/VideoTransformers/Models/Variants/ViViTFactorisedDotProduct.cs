@@ -34,7 +34,7 @@ public sealed class ViViTFactorisedDotProduct : ViViTVariant
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parts);
         var pos = parts.Add("pos_embed", new SpaceTimePositionalEmbedding(grid.t, grid.h * grid.w, config.Dim));
-        var blocks = parts.Add("blocks", TransformerEncoder.Stack(BlockOptions(config), config.Layers, (o, _) =>
+        var blocks = parts.Add("blocks", TransformerEncoder.Stack(config.ToTransformerOptions(), config.Layers, (o, _) =>
             new TransformerBlock(o, attention: b => new FactorisedDotProductAttention(b.Dim, b.Heads, b.AttnDim, b.AttnDropout, b.Dropout, b.QkvBias))));
         var norm = parts.Add("norm", torch.nn.LayerNorm(config.Dim, config.LayerNormEps));
         return new FactorisedBlocksEncoder<TransformerBlock>(config, pos, blocks, norm);

@@ -42,7 +42,7 @@ public sealed class ViViTFactorisedEncoder : ViViTVariant
             cls = parts.Add("cls_token", Init.trunc_normal_parameter(0.02, 1, 1, 1, config.Dim));
             temporalToken = parts.Add("temporal_token", Init.trunc_normal_parameter(0.02, 1, 1, config.Dim));
         }
-        var o = BlockOptions(config);
+        var o = config.ToTransformerOptions();
         var pos = parts.Add("pos_embed", new LearnedPositionalEmbedding(grid.h * grid.w + prefix, config.Dim, prefix, (grid.h, grid.w)));
         var spatial = parts.Add("spatial", new TransformerEncoder(o, config.Layers));
         var temporalPos = parts.Add("temporal_pos_embed", new LearnedPositionalEmbedding(grid.t + prefix, config.Dim, prefix));

@@ -34,7 +34,7 @@ public sealed class ViViTFactorisedSelfAttention : ViViTVariant
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parts);
         var pos = parts.Add("pos_embed", new SpaceTimePositionalEmbedding(grid.t, grid.h * grid.w, config.Dim));
-        var blocks = parts.Add("blocks", TransformerEncoder.Stack(BlockOptions(config), config.Layers, (o, _) => new FactorisedSelfAttentionBlock(o)));
+        var blocks = parts.Add("blocks", TransformerEncoder.Stack(config.ToTransformerOptions(), config.Layers, (o, _) => new FactorisedSelfAttentionBlock(o)));
         var norm = parts.Add("norm", torch.nn.LayerNorm(config.Dim, config.LayerNormEps));
         return new FactorisedBlocksEncoder<FactorisedSelfAttentionBlock>(config, pos, blocks, norm);
     }

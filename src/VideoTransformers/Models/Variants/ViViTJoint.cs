@@ -35,7 +35,7 @@ public sealed class ViViTJoint : ViViTVariant
         var prefix = config.Pooling == Pooling.Cls ? 1 : 0;
         var cls = prefix == 1 ? parts.Add("cls_token", Init.trunc_normal_parameter(0.02, 1, 1, config.Dim)) : null;
         var pos = parts.Add("pos_embed", new LearnedPositionalEmbedding(grid.t * grid.h * grid.w + prefix, config.Dim, prefix));
-        var encoder = parts.Add("encoder", new TransformerEncoder(BlockOptions(config), config.Layers));
+        var encoder = parts.Add("encoder", new TransformerEncoder(config.ToTransformerOptions(), config.Layers));
         return new Encoder(config, cls, pos, encoder);
     }
 

@@ -49,7 +49,7 @@ public sealed class ViViTShiftedWindow : ViViTVariant
         ArgumentNullException.ThrowIfNull(parts);
         var window = Window(config);
         // Blocks 0, 2, … attend in regular windows, blocks 1, 3, … in windows shifted by half (Video Swin's BasicLayer).
-        var encoder = parts.Add("encoder", new TransformerEncoder(BlockOptions(config), config.Layers,
+        var encoder = parts.Add("encoder", new TransformerEncoder(config.ToTransformerOptions(), config.Layers,
             attention: (o, i) => new WindowAttention3D(o.Dim, o.Heads, window, shifted: i % 2 == 1, o.AttnDropout, o.Dropout, o.QkvBias)));
         return new Encoder(config, encoder);
     }

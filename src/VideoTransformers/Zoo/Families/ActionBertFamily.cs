@@ -2,7 +2,7 @@ using VideoTransformers.Models;
 
 namespace VideoTransformers.Zoo;
 
-/// <summary>The <c>actionbert</c> family: <see cref="ActionBert"/>, seed 001's BERT-style temporal transformer.</summary>
+/// <summary>The <c>actionbert</c> family: <see cref="ActionBert"/>, the UCF101-features ActionBERT study's BERT-style temporal transformer.</summary>
 public sealed class ActionBertFamily : ModelFamily
 {
     private ActionBertFamily() { }
@@ -13,7 +13,7 @@ public sealed class ActionBertFamily : ModelFamily
     /// <inheritdoc />
     public override string Name => "actionbert";
     /// <inheritdoc />
-    public override string Description => "seed 001's BERT-style temporal transformer over per-frame features (on clips: with a CNN frame encoder)";
+    public override string Description => "the UCF101-features ActionBERT study's BERT-style temporal transformer over per-frame features (on clips: with a CNN frame encoder)";
     /// <inheritdoc />
     public override ModelInput Input => ModelInput.Video;
     /// <inheritdoc />

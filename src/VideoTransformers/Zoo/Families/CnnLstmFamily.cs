@@ -2,7 +2,7 @@ using VideoTransformers.Models;
 
 namespace VideoTransformers.Zoo;
 
-/// <summary>The <c>cnn-lstm</c> family: <see cref="CnnLstm"/>, seed 000's CNN frame encoder + BiLSTM baseline.</summary>
+/// <summary>The <c>cnn-lstm</c> family: <see cref="CnnLstm"/>, the KTH FrameViT study's CNN frame encoder + BiLSTM baseline.</summary>
 public sealed class CnnLstmFamily : RnnFamily
 {
     private CnnLstmFamily() { }
@@ -13,7 +13,7 @@ public sealed class CnnLstmFamily : RnnFamily
     /// <inheritdoc />
     public override string Name => "cnn-lstm";
     /// <inheritdoc />
-    public override string Description => "seed 000's baseline: a small CNN per frame, then a bidirectional LSTM";
+    public override string Description => "the KTH FrameViT study's baseline: a small CNN per frame, then a bidirectional LSTM";
     /// <inheritdoc />
     public override ModelInput Input => ModelInput.Video;
 
@@ -30,7 +30,7 @@ public sealed class CnnLstmFamily : RnnFamily
         ArgumentNullException.ThrowIfNull(data);
         Check<AttentionVariant>(variant);
         var (channels, height, width) = Frames(data);
-        var c = preset?.Rnn ?? new RnnConfig { FeatureDim = 128, Hidden = 128 };
+        var c = preset?.Rnn ?? RnnConfig.KthCnnLstm;
         return (preset ?? new ModelSpec { Model = Name }) with
         {
             Rnn = c with { Frames = data.Frames, Classes = data.Classes, FrameEncoder = new FrameEncoderConfig(channels, height, width) },

@@ -2,7 +2,7 @@ using VideoTransformers.Models;
 
 namespace VideoTransformers.Zoo;
 
-/// <summary>The <c>frame-vit</c> family: <see cref="FrameViT"/>, seed 000's ViT over every frame.</summary>
+/// <summary>The <c>frame-vit</c> family: <see cref="FrameViT"/>, the KTH FrameViT study's ViT over every frame.</summary>
 public sealed class FrameViTFamily : ModelFamily
 {
     private FrameViTFamily() { }
@@ -13,7 +13,7 @@ public sealed class FrameViTFamily : ModelFamily
     /// <inheritdoc />
     public override string Name => "frame-vit";
     /// <inheritdoc />
-    public override string Description => "seed 000's ViT over every frame, CLS outputs averaged over time (ignores frame order)";
+    public override string Description => "the KTH FrameViT study's ViT over every frame, CLS outputs averaged over time (ignores frame order)";
     /// <inheritdoc />
     public override ModelInput Input => ModelInput.Video;
     /// <inheritdoc />
@@ -57,7 +57,7 @@ public sealed class FrameViTFamily : ModelFamily
             {
                 PatchSize = o.PatchSize ?? c.PatchSize,
                 TokenDim = o.Dim ?? c.TokenDim,
-                // Seed 000 sizes attention like the tokens unless told otherwise.
+                // The KTH FrameViT study sizes attention like the tokens unless told otherwise.
                 AttnDim = o.AttnDim ?? o.Dim ?? c.AttnDim,
                 Heads = o.Heads ?? c.Heads,
                 MlpDim = o.MlpDim ?? c.MlpDim,

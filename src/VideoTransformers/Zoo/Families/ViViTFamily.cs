@@ -51,10 +51,9 @@ public sealed class ViViTFamily : ModelFamily
         var v = Check<ViViTVariant>(variant);
         var (channels, height, width) = Frames(data);
         var patch = ModelZoo.PickPatch(height, width, 16);
-        var c = preset?.ViViT ?? new ViViTConfig
+        var c = preset?.ViViT ?? ViViTConfig.SmallFactorisedEncoder with
         {
-            TubeletT = Math.Min(2, data.Frames), TubeletH = patch, TubeletW = patch,
-            Dim = 128, Heads = 4, MlpDim = 256, Layers = 4, TemporalLayers = 2, Remainder = TubeletRemainder.Truncate,
+            TubeletT = Math.Min(2, data.Frames), TubeletH = patch, TubeletW = patch, Remainder = TubeletRemainder.Truncate,
         };
         return (preset ?? new ModelSpec { Model = Name }) with
         {

@@ -5,17 +5,8 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Blocks;
 
-/// <summary>How a model turns its tokens into one clip vector.</summary>
-public enum Pooling
-{
-    /// <summary>The CLS token's output.</summary>
-    Cls,
-    /// <summary>The mean over tokens (global average pooling).</summary>
-    Mean,
-}
-
 /// <summary>
-/// A classification head: optional dropout then <c>fc</c> (Linear D → classes), or, with a hidden size, seed 003's
+/// A classification head: optional dropout then <c>fc</c> (Linear D → classes), or, with a hidden size, the UCF101 TimeSformer study's
 /// MLP head <c>norm</c> → <c>fc1</c> → GELU → dropout → <c>fc</c>.
 /// </summary>
 public sealed class ClassificationHead : nn.Module<Tensor, Tensor>

@@ -6,28 +6,6 @@ using static TorchSharp.torch;
 
 namespace VideoTransformers.Models;
 
-/// <summary>Configuration of the RNN baselines (<see cref="BiLstm"/>, <see cref="CnnLstm"/>).</summary>
-public sealed record RnnConfig
-{
-    /// <summary>Per-frame feature size.</summary>
-    public long FeatureDim { get; init; } = 512;
-    /// <summary>Sequence length.</summary>
-    public long Frames { get; init; } = 32;
-    /// <summary>LSTM hidden size.</summary>
-    public long Hidden { get; init; } = 256;
-    /// <summary>LSTM layers.</summary>
-    public long Layers { get; init; } = 1;
-    /// <summary>Classes.</summary>
-    public long Classes { get; init; } = 101;
-    /// <summary>Dropout before the classifier.</summary>
-    public double Dropout { get; init; }
-    /// <summary>For <see cref="CnnLstm"/>: the frame encoder.</summary>
-    public FrameEncoderConfig? FrameEncoder { get; init; }
-
-    /// <summary>Seed 000's CNN-LSTM baseline on KTH (64×64×1, 10 frames, 6 classes).</summary>
-    public static RnnConfig KthCnnLstm => new() { FeatureDim = 128, Frames = 10, Hidden = 128, Classes = 6, FrameEncoder = new FrameEncoderConfig(1, 64, 64) };
-}
-
 /// <summary>
 /// Bidirectional LSTM over per-frame features [B, T, F]; the final hidden states of both directions are
 /// concatenated and classified. Parameters: <c>lstm</c>, <c>head</c>.
@@ -90,46 +68,5 @@ public sealed class BiLstm : VideoClassifier
         }
         var l = hN.size(0);
         return scope.MoveToOuter(cat(new[] { hN[l - 2], hN[l - 1] }, 1));
-    }
-}
-
-/// <summary>
-/// CNN-LSTM (seed 000's RNN baseline): a <see cref="CnnFrameEncoder"/> per frame, a bidirectional LSTM over time,
-/// trained end to end. Parameters: <c>frame_encoder</c>, <c>lstm</c>, <c>head</c>.
-/// </summary>
-public sealed class CnnLstm : VideoClassifier
-{
-    private readonly CnnFrameEncoder frame_encoder;
-    private readonly LSTM lstm;
-    private readonly ClassificationHead head;
-
-    /// <summary>Creates the model; <see cref="RnnConfig.FrameEncoder"/> is required.</summary>
-    public CnnLstm(RnnConfig config) : base(nameof(CnnLstm))
-    {
-        Config = config;
-        var fe = config.FrameEncoder ?? throw ThrowHelper.Config("CnnLstm needs RnnConfig.FrameEncoder (frame channels and size).");
-        frame_encoder = new CnnFrameEncoder(fe.Channels, config.FeatureDim, fe.CnnWidth);
-        lstm = nn.LSTM(config.FeatureDim, config.Hidden, config.Layers, batchFirst: true, bidirectional: true);
-        head = new ClassificationHead(2 * config.Hidden, config.Classes, null, config.Dropout);
-        RegisterComponents();
-    }
-
-    /// <summary>The configuration.</summary>
-    public RnnConfig Config { get; }
-    /// <inheritdoc />
-    public override long[] SampleShape => new[] { Config.Frames, Config.FrameEncoder!.Channels, Config.FrameEncoder.Height, Config.FrameEncoder.Width };
-    /// <inheritdoc />
-    public override long NumClasses => Config.Classes;
-    /// <inheritdoc />
-    public override long FlopsPerClip => Config.Frames * frame_encoder.FlopsPerFrame(Config.FrameEncoder!.Height, Config.FrameEncoder.Width)
-                                         + BiLstm.LstmFlops(Config.Frames, Config.FeatureDim, Config.Hidden, Config.Layers)
-                                         + Flops.Linear(1, 2 * Config.Hidden, Config.Classes);
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor video)
-    {
-        using var scope = NewDisposeScope();
-        var feats = frame_encoder.forward(video);
-        return scope.MoveToOuter(head.forward(BiLstm.Summarise(lstm, feats)));
     }
 }
