@@ -5,7 +5,7 @@ frame, tubelet depth 1 so every model sees the same tokens), dim 192, 4 heads, M
 Joint attention is quadratic in T·N; divided and factorised grow about linearly in T at this size.
 
 usage: benchmarks/scaling_sweep.py [--frames 8,16,32] [--steps 5] [--threads 2] [--out docs/scaling]
-Writes OUT.md (table), OUT.json (the rows) and OUT.svg (plot, drawn with ScottPlot by the benchmarks program's
+Writes OUT.md (table), OUT.json (the rows) and OUT.png (plot, drawn with ScottPlot by the benchmarks program's
 `scaling-plot` mode). Each point is a fresh `vt bench` process, so peak RSS is per point.
 """
 import argparse
@@ -59,9 +59,10 @@ def main():
     with open(a.out + ".json", "w") as f:
         json.dump(dict(batch_size=a.batch_size, threads=a.threads, steps=a.steps, rows=rows), f, indent=1)
     # The plot is drawn by ScottPlot (TrainingCharts.ScalingSweep); `dotnet run` may build first, and that build should
-    # not inherit a real-time policy (chrt -f) meant for the timed steps.
+    # not inherit a real-time policy (chrt -f) meant for the timed steps. PNG, because Skia's SVG canvas drops the
+    # dash pattern that tells the memory lines from the time lines.
     subprocess.run(["dotnet", "run", "--project", os.path.join(ROOT, "benchmarks", "VideoTransformers.Benchmarks"), "-c", "Release", "--",
-                    "scaling-plot", a.out + ".json", a.out + ".svg"], check=True,
+                    "scaling-plot", a.out + ".json", a.out + ".png"], check=True,
                    preexec_fn=lambda: os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0)))
 
 

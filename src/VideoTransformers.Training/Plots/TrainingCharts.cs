@@ -158,7 +158,8 @@ public static class TrainingCharts
     /// <summary>
     /// Draws a scaling sweep: milliseconds per training step against frames per clip, one line per attention kind, on
     /// a log2 frames axis (each doubling of T one step to the right). Where points carry peak RSS, it is drawn dashed in
-    /// the same colour against a right-hand axis.
+    /// the same colour with square markers against a right-hand axis. Save it as PNG: Skia's SVG canvas draws the
+    /// dashes solid (the squares still tell the memory lines apart).
     /// </summary>
     /// <param name="points">The measurements; lines keep the order in which their kinds first appear.</param>
     /// <param name="title">The chart title.</param>
