@@ -17,6 +17,8 @@ public static class ScalingPlot
     {
         if (args.Length != 2) throw new ArgumentException("scaling-plot needs JSON and OUT.svg|png");
         var (jsonPath, outPath) = (args[0], args[1]);
+        if (Path.GetExtension(outPath).ToLowerInvariant() is not (".svg" or ".png"))
+            throw new ArgumentException($"scaling-plot: cannot tell the image format of '{outPath}': use .png or .svg");
         var points = Read(jsonPath);
         var header = File.Exists(jsonPath) ? Header(jsonPath) : "";
         using var figure = TrainingCharts.ScalingSweep(points, "Training step vs frames (64×64, 16 tokens/frame" + header + ")");
@@ -33,13 +35,19 @@ public static class ScalingPlot
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             if (!doc.RootElement.TryGetProperty("rows", out var rows) || rows.ValueKind != JsonValueKind.Array)
                 throw new ArgumentException($"scaling-plot: '{path}' has no \"rows\" array (expected scaling_sweep.py's OUT.json)");
-            return rows.EnumerateArray().Select(r => new ScalingPoint(
-                r.GetProperty("kind").GetString() ?? "",
-                r.GetProperty("frames").GetInt32(),
-                r.GetProperty("ms").GetDouble(),
-                r.TryGetProperty("rss", out var rss) && rss.ValueKind == JsonValueKind.Number ? rss.GetDouble() : double.NaN)).ToList();
+            return rows.EnumerateArray().Select((r, i) =>
+            {
+                JsonElement Field(string name) => r.ValueKind == JsonValueKind.Object && r.TryGetProperty(name, out var v)
+                    ? v
+                    : throw new ArgumentException($"scaling-plot: row {i} of '{path}' has no \"{name}\" (expected kind, frames, ms and optionally rss)");
+                return new ScalingPoint(
+                    Field("kind").GetString() ?? "",
+                    Field("frames").GetInt32(),
+                    Field("ms").GetDouble(),
+                    r.TryGetProperty("rss", out var rss) && rss.ValueKind == JsonValueKind.Number ? rss.GetDouble() : double.NaN);
+            }).ToList();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw new ArgumentException($"scaling-plot: '{path}' is not a scaling sweep's JSON: {e.Message}", e);
         }
