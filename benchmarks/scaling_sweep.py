@@ -5,7 +5,8 @@ frame, tubelet depth 1 so every model sees the same tokens), dim 192, 4 heads, M
 Joint attention is quadratic in T·N; divided and factorised grow about linearly in T at this size.
 
 usage: benchmarks/scaling_sweep.py [--frames 8,16,32] [--steps 5] [--threads 2] [--out docs/scaling]
-Writes OUT.md (table) and OUT.svg (plot). Each point is a fresh `vt bench` process, so peak RSS is per point.
+Writes OUT.md (table), OUT.json (the rows) and OUT.png (plot, drawn with ScottPlot by the benchmarks program's
+`scaling-plot` mode). Each point is a fresh `vt bench` process, so peak RSS is per point.
 """
 import argparse
 import json
@@ -53,34 +54,16 @@ def main():
              "| attention | frames T | tokens T·N | ms / step | peak RSS MB | GFLOP / step |", "|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['kind']} | {r['frames']} | {r['tokens']} | {r['ms']:.0f} | {r['rss']:.0f} | {r['gflop']:.1f} |")
-    open(a.out + ".md", "w").write("\n".join(lines) + "\n")
-    open(a.out + ".svg", "w").write(plot(rows, kinds, frames))
-
-
-def plot(rows, kinds, frames):
-    w, h, m = 640, 400, 60
-    ymax = max(r["ms"] for r in rows) * 1.1
-    x = lambda t: m + (w - 2 * m) * (frames.index(t)) / max(1, len(frames) - 1)
-    y = lambda v: h - m - (h - 2 * m) * v / ymax
-    colors = {"joint": "#d62728", "divided": "#1f77b4", "factorised-encoder": "#2ca02c"}
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{w / 2}" y="24" text-anchor="middle" font-size="15">Training step time vs frames (64×64, 16 tokens/frame)</text>',
-           f'<line x1="{m}" y1="{h - m}" x2="{w - m}" y2="{h - m}" stroke="black"/><line x1="{m}" y1="{m}" x2="{m}" y2="{h - m}" stroke="black"/>',
-           f'<text x="{w / 2}" y="{h - 15}" text-anchor="middle">frames T</text>',
-           f'<text x="16" y="{h / 2}" transform="rotate(-90 16 {h / 2})" text-anchor="middle">ms per training step</text>']
-    for t in frames:
-        out.append(f'<text x="{x(t)}" y="{h - m + 18}" text-anchor="middle">{t}</text>')
-    for i in range(5):
-        v = ymax * i / 4
-        out.append(f'<text x="{m - 6}" y="{y(v) + 4}" text-anchor="end">{v:.0f}</text>')
-    for k, kind in enumerate(kinds):
-        pts = [(x(r["frames"]), y(r["ms"])) for r in rows if r["kind"] == kind]
-        out.append(f'<polyline fill="none" stroke="{colors[kind]}" stroke-width="2" points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in pts)}"/>')
-        out += [f'<circle cx="{a:.1f}" cy="{b:.1f}" r="3" fill="{colors[kind]}"/>' for a, b in pts]
-        out.append(f'<text x="{m + 10}" y="{m + 16 * k}" fill="{colors[kind]}">{kind}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+    with open(a.out + ".md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(a.out + ".json", "w") as f:
+        json.dump(dict(batch_size=a.batch_size, threads=a.threads, steps=a.steps, rows=rows), f, indent=1)
+    # The plot is drawn by ScottPlot (TrainingCharts.ScalingSweep); `dotnet run` may build first, and that build should
+    # not inherit a real-time policy (chrt -f) meant for the timed steps. PNG, because Skia's SVG canvas drops the
+    # dash pattern that tells the memory lines from the time lines.
+    subprocess.run(["dotnet", "run", "--project", os.path.join(ROOT, "benchmarks", "VideoTransformers.Benchmarks"), "-c", "Release", "--",
+                    "scaling-plot", a.out + ".json", a.out + ".png"], check=True,
+                   preexec_fn=lambda: os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0)))
 
 
 if __name__ == "__main__":

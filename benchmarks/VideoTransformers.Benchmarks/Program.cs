@@ -27,6 +27,7 @@ public static class Program
             {
                 "ops" => Ops(Options.Parse(args[1..])),
                 "decode" => DecodeBenchmark.Run(args[1..]),
+                "scaling-plot" => ScalingPlot.Run(args[1..]),
                 _ => Fail($"unknown mode '{args[0]}'.\n{Usage}"),
             };
         }
@@ -41,7 +42,9 @@ public static class Program
         "  ops   µs per call of small ops (add of two [16] tensors, [64,64] matmul) and GFLOP/s of a\n" +
         "        1024x1024x1024 float32 GEMM, ours vs Python PyTorch (benchmarks/python/ops_bench.py), per thread count\n" +
         "       VideoTransformers.Benchmarks decode [--repeats N] [--workers 2] [--data DIR] [--only WORKLOAD] [--skip VARIANT]\n" +
-        "  decode  frames/s of the video decoders side by side on the real KTH and UCF101 clips";
+        "  decode  frames/s of the video decoders side by side on the real KTH and UCF101 clips\n" +
+        "       VideoTransformers.Benchmarks scaling-plot JSON OUT.svg|png\n" +
+        "  scaling-plot  draws benchmarks/scaling_sweep.py's OUT.json (ms/step and peak RSS against frames) with ScottPlot";
 
     private static int Fail(string message)
     {

@@ -5,7 +5,7 @@ using VideoTransformers.Training.Metrics;
 
 namespace VideoTransformers.Training.Plots;
 
-/// <summary>The charts of a training report, drawn with ScottPlot: learning curves and confusion-matrix heat maps.</summary>
+/// <summary>The charts of a training report, drawn with ScottPlot: learning curves, confusion-matrix heat maps and scaling sweeps.</summary>
 public static class TrainingCharts
 {
     // Markers make sparse curves (a few epochs) readable and show isolated points between gaps; past this they clutter.
@@ -153,5 +153,81 @@ public static class TrainingCharts
         float left = widest + 44, top = 44, right = rotate ? Math.Max(24, widest * 0.72f - cellPixels / 2 + 8) : 24;
         plot.Layout.Fixed(new PixelRect(left, left + grid, top + grid, top));
         return new Figure(plot, (int)Math.Ceiling(left + grid + right), (int)Math.Ceiling(top + grid + bottomAxis + 8));
+    }
+
+    /// <summary>
+    /// Draws a scaling sweep: milliseconds per training step against frames per clip, one line per attention kind, on
+    /// a log2 frames axis (each doubling of T one step to the right). Where points carry peak RSS, it is drawn dashed in
+    /// the same colour with square markers against a right-hand axis. Save it as PNG: Skia's SVG canvas draws the
+    /// dashes solid (the squares still tell the memory lines apart).
+    /// </summary>
+    /// <param name="points">The measurements; lines keep the order in which their kinds first appear.</param>
+    /// <param name="title">The chart title.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <returns>The chart; the caller disposes it.</returns>
+    /// <exception cref="ArgumentException">A point has fewer than 1 frame, an empty kind or a non-finite or negative time.</exception>
+    public static Figure ScalingSweep(IReadOnlyList<ScalingPoint> points, string title, int width = 720, int height = 440)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 200);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 150);
+        foreach (var p in points)
+        {
+            if (p is null) throw new ArgumentException("A scaling point is null.", nameof(points));
+            if (string.IsNullOrWhiteSpace(p.Kind)) throw new ArgumentException("A scaling point has no attention kind.", nameof(points));
+            if (p.Frames < 1) throw new ArgumentException($"Point '{p.Kind}' has {p.Frames} frames; need at least 1.", nameof(points));
+            if (!double.IsFinite(p.MsPerStep) || p.MsPerStep < 0) throw new ArgumentException($"Point '{p.Kind}' at T = {p.Frames} has time {p.MsPerStep} ms.", nameof(points));
+        }
+
+        var plot = new Plot();
+        PlotFonts.Apply(plot);
+        plot.Title(title);
+        plot.XLabel("frames T");
+        plot.YLabel("ms per training step");
+
+        var kinds = points.Select(p => p.Kind).Distinct().ToList();
+        var withRss = points.Any(p => double.IsFinite(p.PeakRssMb));
+        var palette = new ScottPlot.Palettes.Category10();
+        for (var k = 0; k < kinds.Count; k++)
+        {
+            var line = points.Where(p => p.Kind == kinds[k]).OrderBy(p => p.Frames).ToList();
+            var xs = line.Select(p => Math.Log2(p.Frames)).ToArray();
+            var colour = palette.GetColor(k);
+            var ms = plot.Add.Scatter(xs, line.Select(p => p.MsPerStep).ToArray(), colour);
+            ms.LegendText = withRss ? $"{kinds[k]} ms" : kinds[k];
+            ms.LineWidth = 2;
+            ms.MarkerSize = 7;
+            if (!withRss) continue;
+            var rss = plot.Add.Scatter(xs, line.Select(p => double.IsFinite(p.PeakRssMb) ? p.PeakRssMb : double.NaN).ToArray(), colour);
+            rss.LegendText = $"{kinds[k]} RSS";
+            rss.LineWidth = 1.5f;
+            rss.LinePattern = LinePattern.Dashed;
+            rss.MarkerShape = MarkerShape.FilledSquare;
+            rss.MarkerSize = 7;
+            rss.Axes.YAxis = plot.Axes.Right;
+        }
+        if (withRss) plot.Axes.Right.Label.Text = "peak RSS MB (dashed)";
+
+        // Ticks at the measured clip lengths, labelled with T itself rather than its logarithm.
+        var frames = points.Select(p => p.Frames).Distinct().Order().ToArray();
+        if (frames.Length > 0)
+        {
+            plot.Axes.Bottom.TickGenerator = new NumericManual(
+                frames.Select(t => Math.Log2(t)).ToArray(), frames.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray());
+            // Half a doubling of margin either side, so end markers are not clipped by the frame.
+            plot.Axes.SetLimitsX(Math.Log2(frames[0]) - 0.5, Math.Log2(frames[^1]) + 0.5);
+        }
+        // Times start at zero so the lines' heights compare as ratios.
+        plot.Axes.AutoScale();
+        if (points.Count > 0)
+        {
+            plot.Axes.SetLimitsY(0, Math.Max(points.Max(p => p.MsPerStep) * 1.1, 1), plot.Axes.Left);
+            if (withRss) plot.Axes.SetLimitsY(0, Math.Max(points.Where(p => double.IsFinite(p.PeakRssMb)).Max(p => p.PeakRssMb) * 1.1, 1), plot.Axes.Right);
+            if (frames.Length > 0) plot.Axes.SetLimitsX(Math.Log2(frames[0]) - 0.5, Math.Log2(frames[^1]) + 0.5);
+        }
+        if (kinds.Count > 0) plot.ShowLegend(Edge.Bottom);
+        return new Figure(plot, width, height);
     }
 }

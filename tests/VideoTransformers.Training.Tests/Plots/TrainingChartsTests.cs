@@ -207,4 +207,86 @@ public class TrainingChartsTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    private static readonly int[] SweepFrames = [8, 16, 32];
+
+    // Values chosen so that no two markers share a pixel at any T: each point's own colour must show at its centre.
+    private static List<ScalingPoint> Sweep(bool rss)
+    {
+        (string Kind, double[] Ms, double[] Rss)[] lines =
+        [
+            ("joint", [40, 140, 400], [198, 253, 495]),
+            ("divided", [120, 220, 300], [396, 451, 858]),
+            ("factorised-encoder", [200, 60, 250], [880, 1000, 330]),
+        ];
+        return lines.SelectMany(l => SweepFrames.Select((t, i) => new ScalingPoint(l.Kind, t, l.Ms[i], rss ? l.Rss[i] : double.NaN))).ToList();
+    }
+
+    [Fact]
+    public void Scaling_sweep_draws_time_and_memory_per_attention_kind_on_a_log2_frames_axis()
+    {
+        var points = Sweep(rss: true);
+        // Shuffled input: lines are still joined in order of T.
+        using var figure = TrainingCharts.ScalingSweep(points.OrderByDescending(p => p.Frames).ToList(), "Training step vs frames");
+        using var png = Decode(figure.ToPng());
+        (png.Width, png.Height).Should().Be((720, 440));
+        DarkPixels(png, 0, 40).Should().BeGreaterThan(100, "the title is drawn");
+
+        var plot = figure.Plot;
+        plot.Axes.Bottom.Label.Text.Should().Be("frames T");
+        plot.Axes.Left.Label.Text.Should().Be("ms per training step");
+        plot.Axes.Right.Label.Text.Should().Contain("peak RSS MB");
+        var scatters = plot.GetPlottables<Scatter>().ToList();
+        scatters.Select(s => s.LegendText).Should().Equal(
+            "joint ms", "joint RSS", "divided ms", "divided RSS", "factorised-encoder ms", "factorised-encoder RSS");
+        var ms = new[] { scatters[0], scatters[2], scatters[4] };
+        var rss = new[] { scatters[1], scatters[3], scatters[5] };
+        ms.Select(s => s.Color).Distinct().Should().HaveCount(3, "each attention kind has its own colour");
+        for (var k = 0; k < 3; k++) rss[k].Color.Should().Be(ms[k].Color, "memory is drawn in its kind's colour");
+        rss.Should().OnlyContain(s => s.LinePattern.Equals(LinePattern.Dashed) && s.Axes.YAxis == plot.Axes.Right);
+
+        // Every measurement sits where its value puts it, in its series' colour: times on the left axis, memory on the right.
+        for (var k = 0; k < 3; k++)
+        for (var i = 0; i < 3; i++)
+        {
+            var p = points[k * 3 + i];
+            var x = Math.Log2(p.Frames);
+            At(png, plot.GetPixel(new Coordinates(x, p.MsPerStep), plot.Axes.Bottom, plot.Axes.Left)).Should().Be(Rgb(ms[k].Color), $"{p.Kind} ms at T = {p.Frames}");
+            At(png, plot.GetPixel(new Coordinates(x, p.PeakRssMb), plot.Axes.Bottom, plot.Axes.Right)).Should().Be(Rgb(rss[k].Color), $"{p.Kind} RSS at T = {p.Frames}");
+        }
+
+        // Log2 x axis (the markers above sit at log2 T): ticks at the measured T, labelled with T, so each doubling is
+        // one equal step.
+        var ticks = plot.Axes.Bottom.TickGenerator.Ticks;
+        ticks.Select(t => t.Label).Should().Equal("8", "16", "32");
+        ticks.Select(t => t.Position).Should().Equal(3.0, 4.0, 5.0);
+        // Both y axes start at zero, so heights compare as ratios.
+        plot.Axes.Left.Min.Should().Be(0);
+        plot.Axes.Right.Min.Should().Be(0);
+
+        SvgTexts(figure.ToSvg()).Should().Contain(["Training step vs frames", "frames T", "joint ms", "factorised-encoder RSS", "16"]);
+    }
+
+    [Fact]
+    public void Scaling_sweep_without_memory_draws_one_line_per_kind_and_no_right_axis_label()
+    {
+        using var figure = TrainingCharts.ScalingSweep(Sweep(rss: false), "t");
+        using var png = Decode(figure.ToPng());
+        var scatters = figure.Plot.GetPlottables<Scatter>().ToList();
+        scatters.Select(s => s.LegendText).Should().Equal("joint", "divided", "factorised-encoder");
+        figure.Plot.Axes.Right.Label.Text.Should().BeEmpty();
+        foreach (var (s, k) in scatters.Select((s, k) => (s, k)))
+            At(png, figure.Plot.GetPixel(new Coordinates(Math.Log2(32), Sweep(false)[k * 3 + 2].MsPerStep))).Should().Be(Rgb(s.Color));
+    }
+
+    [Fact]
+    public void Scaling_sweep_rejects_points_it_cannot_place()
+    {
+        var act = () => TrainingCharts.ScalingSweep([new ScalingPoint("joint", 0, 10)], "t");
+        act.Should().Throw<ArgumentException>().WithMessage("*'joint'*0 frames*");
+        act = () => TrainingCharts.ScalingSweep([new ScalingPoint("divided", 8, double.NaN)], "t");
+        act.Should().Throw<ArgumentException>().WithMessage("*'divided'*T = 8*");
+        act = () => TrainingCharts.ScalingSweep([new ScalingPoint(" ", 8, 1)], "t");
+        act.Should().Throw<ArgumentException>().WithMessage("*no attention kind*");
+    }
 }
