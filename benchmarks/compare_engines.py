@@ -34,25 +34,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compare_presets as cp  # noqa: E402
 
 
-def parse_splits(text, blas_allowed):
-    """'1+2,2+1' -> [(1, 2), (2, 1)]; '1,2' -> [(1, None), (2, None)]."""
-    splits = []
-    for part in text.split(","):
-        intra, _, blas = part.strip().partition("+")
-        if blas and not blas_allowed:
-            raise SystemExit(f"'{part}': the new engine has one thread pool; give its thread counts without +BLAS")
-        split = (int(intra), int(blas) if blas else None)
-        if split[0] < 1 or (split[1] is not None and split[1] < 1):
-            raise SystemExit(f"'{part}': thread counts must be at least 1")
-        splits.append(split)
-    return splits
-
-
-def split_name(split):
-    intra, blas = split
-    return str(intra) if blas is None else f"{intra}+{blas}"
-
-
 def describe(vt):
     p = subprocess.run([vt, "--help"], capture_output=True, text=True)
     return os.path.realpath(vt) + (f" (exit {p.returncode} on --help)" if p.returncode else "")
@@ -84,9 +65,9 @@ def main():
     if any(m not in cp.MODES for m in modes):
         raise SystemExit(f"--modes takes {', '.join(cp.MODES)}")
     engines = {
-        "old": parse_splits(a.old_splits, blas_allowed=True),
-        "new": parse_splits(a.new_threads, blas_allowed=False),
-        "torch": parse_splits(a.torch_splits, blas_allowed=True),
+        "old": cp.parse_splits(a.old_splits, blas_allowed=True),
+        "new": cp.parse_splits(a.new_threads, blas_allowed=False),
+        "torch": cp.parse_splits(a.torch_splits, blas_allowed=True),
     }
     out = a.out[:-3] if a.out.endswith(".md") else a.out
 
@@ -107,7 +88,7 @@ def main():
                             cmd = cp.vt_cmd(a.old_vt if engine == "old" else a.new_vt, preset, mode, batch, a.steps, intra, extra)
                         runners.append(((engine, split), cmd, cp.thread_env(intra, blas)))
                 results = cp.interleaved(runners, a.rounds)
-                per_split = {engine: {split_name(s): cp.median_ms(results[(engine, s)]) for s in splits} for engine, splits in engines.items()}
+                per_split = {engine: {cp.split_name(s): cp.median_ms(results[(engine, s)]) for s in splits} for engine, splits in engines.items()}
                 best = {engine: min(ms.items(), key=lambda kv: kv[1]) for engine, ms in per_split.items()}
                 row = dict(preset=preset, mode=mode, batch=batch, per_split_ms=per_split,
                            best={e: dict(split=s, ms=ms) for e, (s, ms) in best.items()},
@@ -137,7 +118,7 @@ def main():
         json.dump(dict(date=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"), machine=platform.platform(),
                        logical_cpus=os.cpu_count(), rounds=a.rounds, steps=a.steps,
                        old_vt=describe(a.old_vt), new_vt=describe(a.new_vt), python=cp.PY,
-                       splits={e: [split_name(s) for s in ss] for e, ss in engines.items()}, rows=rows), f, indent=2)
+                       splits={e: [cp.split_name(s) for s in ss] for e, ss in engines.items()}, rows=rows), f, indent=2)
     print(f"wrote {out}.md and {out}.json", file=sys.stderr)
 
 

@@ -103,6 +103,25 @@ def gemm_peak(threads, env):
     return float(subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True, env=env).stdout)
 
 
+def parse_splits(text, blas_allowed):
+    """'1+2,2+1' -> [(1, 2), (2, 1)]; '1,2' -> [(1, None), (2, None)]."""
+    splits = []
+    for part in text.split(","):
+        intra, _, blas = part.strip().partition("+")
+        if blas and not blas_allowed:
+            raise SystemExit(f"'{part}': the new engine has one thread pool; give its thread counts without +BLAS")
+        split = (int(intra), int(blas) if blas else None)
+        if split[0] < 1 or (split[1] is not None and split[1] < 1):
+            raise SystemExit(f"'{part}': thread counts must be at least 1")
+        splits.append(split)
+    return splits
+
+
+def split_name(split):
+    intra, blas = split
+    return str(intra) if blas is None else f"{intra}+{blas}"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=5)
@@ -119,8 +138,7 @@ def main():
     ap.add_argument("--out", default="")
     a = ap.parse_args()
     ours_env = thread_env(a.threads)
-    splits = [tuple(int(x) for x in s.split("+")) for s in (a.torch_splits or f"1+{a.threads},{a.threads}+1").split(",")]
-    splits = list(dict.fromkeys(splits))
+    splits = list(dict.fromkeys(parse_splits(a.torch_splits or f"1+{a.threads},{a.threads}+1", blas_allowed=True)))
     peak = gemm_peak(a.threads, thread_env(a.threads, blas=a.threads))
     rows = []
     wanted = a.presets.split(",")
@@ -136,7 +154,7 @@ def main():
                 results = interleaved(runners, a.rounds)
                 ours = results["ours"]
                 o = median_ms(ours)
-                per_split = {f"{s[0]}+{s[1]}": median_ms(results[("torch", s)]) for s in splits}
+                per_split = {split_name(s): median_ms(results[("torch", s)]) for s in splits}
                 best_split, t = min(per_split.items(), key=lambda kv: kv[1])
                 theirs = [x for s in splits for x in results[("torch", s)]]
                 gflop = ours[0]["gflop_per_step"]
@@ -146,7 +164,7 @@ def main():
                                  gflops=gflop / (o / 1000), eff=gflop / (o / 1000) / peak))
                 print(json.dumps(rows[-1]), file=sys.stderr)
     lines = [f"Ours: {a.threads} libtorch intra-op thread(s), which also run the GEMMs (MKL). PyTorch 1.13: at its fastest of the "
-             f"INTRA+BLAS splits {', '.join(f'{i}+{b}' for i, b in splits)}, shown per row. GEMM peak (1024³ float32, PyTorch with "
+             f"INTRA+BLAS splits {', '.join(split_name(s) for s in splits)}, shown per row. GEMM peak (1024³ float32, PyTorch with "
              f"OpenBLAS, {a.threads} thread(s), median): {peak:.1f} GFLOP/s. {a.rounds} rounds × {a.steps} steps, each side a fresh "
              f"process per round, interleaved; medians. A ratio below 1 means ours is faster.", "",
              "| preset | mode | precision (ours) | batch | ours ms/step | PyTorch ms/step (split) | ratio ours/PyTorch | ours peak RSS MB | PyTorch peak RSS MB | ours GFLOP/s | of GEMM peak |",
