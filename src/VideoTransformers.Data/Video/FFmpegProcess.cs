@@ -57,6 +57,10 @@ internal sealed class FFmpegProcess : IDisposable
             RedirectStandardInput = true,
             CreateNoWindow = true,
         };
+        // Debian's ffmpeg links OpenBLAS (through its filters' dependencies), whose constructor starts one spinning
+        // thread per extra core; ffmpeg never calls BLAS, so that thread only takes CPU from the decoders running
+        // beside it (measured: 0.30 s of CPU for a KTH clip with it, 0.23 s without).
+        psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         var process = new Process { StartInfo = psi };
         try

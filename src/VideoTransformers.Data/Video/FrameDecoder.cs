@@ -69,7 +69,8 @@ internal static class FrameDecoder
             "-vf", Filters(runs, width, height, format, Shrinks(info, width, height)), "-fps_mode", "passthrough",
         };
         if (bounded) args.AddRange(["-frames:v", runs.Sum(r => r.Count).ToString(CultureInfo.InvariantCulture)]);
-        args.AddRange(["-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1"]);
+        // Output -threads too: the rawvideo encoder would otherwise hand every frame to a pool of frame threads.
+        args.AddRange(["-threads", "1", "-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1"]);
         return args;
     }
 

@@ -110,11 +110,21 @@ public sealed class VideoBatchDecoder
             if (!string.IsNullOrEmpty(paths[i]) && Batchable(paths[i])) batchable.Add(i);
             else groups.Add([i]);
         }
-        int size = Math.Clamp((batchable.Count + _parallelism - 1) / _parallelism, 1, _maxFilesPerRun);
-        groups.AddRange(batchable.Chunk(size));
+        groups.AddRange(batchable.Chunk(RunSize(batchable.Count, _parallelism, _maxFilesPerRun)));
         // In input order, so that without skipping (and one worker) the first bad file is the one that throws.
         groups.Sort((a, b) => a[0].CompareTo(b[0]));
         return groups;
+    }
+
+    /// <summary>
+    /// Files per ffmpeg run so that the runs come in whole rounds of equal size: 20 files on 2 workers at most 8 a run
+    /// are 4 runs of 5, not 8 + 8 + 4, where one worker would decode 12 files while the other waits after 8.
+    /// </summary>
+    internal static int RunSize(int files, int workers, int maxFilesPerRun)
+    {
+        int runs = Math.Max(1, (files + maxFilesPerRun - 1) / maxFilesPerRun);
+        runs = (runs + workers - 1) / workers * workers;
+        return Math.Clamp((files + runs - 1) / runs, 1, maxFilesPerRun);
     }
 
     private void DecodeGroup(IReadOnlyList<int> group, IReadOnlyList<string> paths, object?[] results, CancellationToken cancellationToken)

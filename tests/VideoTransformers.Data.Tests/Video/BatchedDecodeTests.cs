@@ -42,6 +42,22 @@ public class BatchedDecodeTests
         }
     }
 
+    [Theory]
+    [InlineData(20, 2, 8, 5)]  // 4 runs of 5 (two rounds), not 8 + 8 + 4
+    [InlineData(16, 2, 8, 8)]
+    [InlineData(6, 2, 16, 3)]
+    [InlineData(599, 2, 8, 8)]
+    [InlineData(3, 4, 16, 1)]
+    [InlineData(1, 2, 16, 1)]
+    [InlineData(0, 2, 16, 1)]
+    [InlineData(17, 1, 16, 9)]
+    public void Runs_come_in_whole_rounds_of_equal_size(int files, int workers, int max, int expected)
+    {
+        int size = VideoBatchDecoder.RunSize(files, workers, max);
+        size.Should().Be(expected);
+        size.Should().BeInRange(1, max);
+    }
+
     [SkippableFact]
     public void The_batch_decoder_gives_the_per_file_results_with_and_without_batching()
     {
