@@ -18,12 +18,13 @@ public static partial class Commands
     /// <summary>The text of <c>vt eval --help</c>.</summary>
     public const string EvalUsage = """
         vt eval --checkpoint FILE --dataset synthetic|kth|ucf101|medmnist3d [--data PATH] [--clips N] [--crops 1|3] [--tta flips]
-                [--subset test|val] [--batch-size N] [--split ...] [--fold N] [--threads N] [--precision fp32|bf16]
+                [--subset test|val] [--batch-size N] [--split ...] [--fold N] [--frame-cache] [--threads N] [--precision fp32|bf16]
           Evaluates a checkpoint (best.safetensors or last.safetensors; the .json beside it holds the model) on the test
           split (or, with --subset val, the validation split: keys then start with val_) and prints the metrics as JSON. With --clips N and/or --crops 3, every video is seen as N uniformly spaced
           clips × crops and the softmax probabilities are averaged per video. --tta flips (volumes, medmnist3d) averages
           the 8 flips of every volume. --precision bf16 evaluates with bfloat16 weights and activations (faster on CPUs
-          with AVX-512 BF16 or AMX; logits within about 1e-2 of fp32, see docs/performance.md).
+          with AVX-512 BF16 or AMX; logits within about 1e-2 of fp32, see docs/performance.md). --frame-cache (UCF101)
+          reads clips from the frame cache, as vt train --frame-cache.
         """;
 
     /// <summary>The text of <c>vt predict --help</c>.</summary>
@@ -38,7 +39,7 @@ public static partial class Commands
     public static int? Dispatch(string command, string[] argv) => command switch
     {
         "train" => Run(argv, TrainCommand.Usage, TrainCommand.Options, TrainCommand.Flags, TrainCommand.Run, positionals: 0),
-        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "tta", "subset", "precision" }, Array.Empty<string>(), Eval, 0),
+        "eval" => Run(argv, EvalUsage, new[] { "checkpoint", "dataset", "data", "clips", "crops", "batch-size", "split", "fold", "threads", "tta", "subset", "precision" }, new[] { "frame-cache" }, Eval, 0),
         "predict" => Run(argv, PredictUsage, new[] { "checkpoint", "threads", "precision" }, Array.Empty<string>(), Predict, 1),
         "demo" => Run(argv, DemoCommand.Usage, DemoCommand.Options, DemoCommand.Flags, DemoCommand.Run, 0),
         "import-hf" => Run(argv, ImportHfCommand.Usage, new[] { "out" }, Array.Empty<string>(), ImportHfCommand.Run, 1),
@@ -90,7 +91,7 @@ public static partial class Commands
         using var data = CliData.Build(dataset, a.Get("data"), new DataOptions
         {
             BatchSize = a.Int("batch-size", 16, 1), Augment = false, Seed = dataSeed, KthSplit = a.Get("split", "seed")!, Fold = a.Int("fold", 1, 1),
-            ViewClips = clips, ViewWide = crops == 3,
+            ViewClips = clips, ViewWide = crops == 3, Ucf101FrameCache = a.Flag("frame-cache"),
         }.WithClipGeometry(geometry), loggerFactory.CreateLogger("vt.eval"));
         var onValidation = subset == "val";
         var source = onValidation ? data.Validation : data.Test;

@@ -22,7 +22,7 @@ public static partial class TrainCommand
         vt train --model {{string.Join("|", ModelRegistry.FamilyNames)}}
                  [--variant NAME] [--preset NAME] --dataset synthetic|kth|ucf101|medmnist3d [--data PATH]
                  [--epochs N] [--batch-size N] [--lr X] [--seed N] [--config FILE.yaml] [--training-preset seed000|keras-vivit|adamw-cosine]
-                 [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--no-augment]
+                 [--workers N] [--threads N] [--split seed|schuldt|custom:TRAIN/VAL/TEST] [--subsequences] [--fold N] [--frame-cache] [--no-augment]
                  [--weight-decay X] [--label-smoothing X] [--drop-path X] [--ema-decay X]
                  [--resume CHECKPOINT] [--device cpu|cuda|cuda:N]
                  [--dist-timeout SECONDS] --out DIR
@@ -33,6 +33,9 @@ public static partial class TrainCommand
           --variant and --preset may repeat or complete the file's model_name, variant and model_preset, but not
           contradict them (an error naming both).
           --subsequences (KTH): every subsequence listed in 00sequences.txt is a sample, about 4 per video.
+          --frame-cache (UCF101): decode every video of the fold once into a frame cache (in the cache folder, see
+          docs/datasets.md) and cut every clip from it; costs every frame's bytes on disk (about 90 GB for all of
+          UCF101 at 112x112). Without it each clip is decoded by its own ffmpeg run. KTH always uses its (small) cache.
           --ema-decay D (or ema_decay in the config) keeps an exponential moving average of the weights; validation, the
           best checkpoint and the test then use the average.
           --threads N sizes libtorch's intra-op pool (default: libtorch's, one thread per core it detects).
@@ -52,7 +55,7 @@ public static partial class TrainCommand
     public static readonly string[] Options = { "model", "variant", "preset", "dataset", "data", "epochs", "batch-size", "lr", "seed", "config",
         "training-preset", "workers", "threads", "split", "fold", "resume", "out", "weight-decay", "label-smoothing", "drop-path", "ema-decay", "device", "nodes", "rank", "master", "dist-timeout" };
     /// <summary>The flags <c>vt train</c> takes.</summary>
-    public static readonly string[] Flags = { "no-augment", "quiet", "subsequences" };
+    public static readonly string[] Flags = { "no-augment", "quiet", "subsequences", "frame-cache" };
 
     /// <summary>Runs <c>vt train</c>; returns the exit code (130 when Ctrl-C cancelled the run).</summary>
     public static int Run(Args a)
@@ -68,6 +71,7 @@ public static partial class TrainCommand
             {
                 BatchSize = training.BatchSize, Seed = training.DataSeed, Workers = a.Int("workers", 0, 0),
                 Augment = !a.Flag("no-augment"), KthSplit = a.Get("split", "seed")!, KthSubsequences = a.Flag("subsequences"), Fold = a.Int("fold", 1, 1),
+                Ucf101FrameCache = a.Flag("frame-cache"),
             }.WithClipGeometry(run.Model),
             a.Get("resume"), Threads.Parse(a), a.Double("drop-path"), a.Flag("quiet"), ParseDevice(a.Get("device")),
             ParseDistributed(a), CommandLine: ShellCommand.Join(["vt", "train", .. a.Raw]));

@@ -39,5 +39,11 @@ public sealed record DataOptions
     public int? FrameWidth { get; init; }
     /// <summary>The folder of decoded-frame caches; null for <see cref="DataSources.CacheRoot"/>.</summary>
     public string? CacheRoot { get; init; }
+    /// <summary>
+    /// UCF101: decode every video of the fold once into a frame cache under <see cref="CacheRoot"/> and cut clips from it,
+    /// instead of one <c>ffmpeg</c> run per clip. Costs disk: every frame at the clip size (about 90 GB for all of UCF101
+    /// at 112×112). KTH always uses its cache, which is small.
+    /// </summary>
+    public bool Ucf101FrameCache { get; init; }
 
 }

@@ -161,11 +161,26 @@ public static class DataSources
         var frames = o.ClipWindow is { } window ? FrameSlicing.Length(window, stride) : 8;
         var clip = new Ucf101ClipOptions(FramesPerClip: frames, StepBetweenClips: frames * stride, FrameRate: null,
             Width: o.FrameWidth ?? 112, Height: o.FrameHeight ?? 112, FrameStride: stride);
-        var train = Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Train, clip);
-        var test = o.ViewClips > 1 || o.ViewWide
-            // One long (and, for three crops, 4:3) clip per video, from which the evaluator cuts its views.
-            ? Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip with { FramesPerClip = clip.FramesPerClip * o.ViewClips, StepBetweenClips = int.MaxValue / 2, Width = o.ViewWide ? 149 : clip.Width })
-            : Ucf101Dataset.Create(layout, o.Fold, DatasetSplit.Test, clip);
+        var trainVideos = layout.GetSplit(o.Fold, DatasetSplit.Train);
+        var testVideos = layout.GetSplit(o.Fold, DatasetSplit.Test);
+        var caches = new List<FrameCache>();
+        FrameCache? Cache(Ucf101ClipOptions c)
+        {
+            if (!o.Ucf101FrameCache) return null;
+            // One folder per frame size, as for KTH; the fold's train and test videos share it (every fold covers them all).
+            var dir = Path.Combine(o.CacheRoot ?? CacheRoot, "ucf101", $"{c.Width}x{c.Height}");
+            var cache = Preprocessing.BuildUcf101FrameCache([.. trainVideos, .. testVideos], c, dir, logger: logger);
+            caches.Add(cache);
+            return cache;
+        }
+        var trainCache = Cache(clip);
+        var train = new Ucf101Dataset(trainVideos, layout.ClassNames, clip, cache: trainCache);
+        // One long (and, for three crops, 4:3) clip per video, from which the evaluator cuts its views.
+        var testClip = o.ViewClips > 1 || o.ViewWide
+            ? clip with { FramesPerClip = clip.FramesPerClip * o.ViewClips, StepBetweenClips = int.MaxValue / 2, Width = o.ViewWide ? 149 : clip.Width }
+            : clip;
+        var testCache = testClip.Width == clip.Width && testClip.Height == clip.Height ? trainCache : Cache(testClip);
+        var test = new Ucf101Dataset(testVideos, layout.ClassNames, testClip, cache: testCache);
         var b = new DataBundle
         {
             Name = "ucf101", ClassNames = layout.ClassNames, SampleShape = new long[] { clip.FramesPerClip, 3, clip.Height, clip.Width },
@@ -174,6 +189,7 @@ public static class DataSources
             TestDataset = test.Count > 0 ? test : null,
         };
         foreach (var s in new[] { b.Train, b.Test }) if (s is IDisposable d) b.Own(d);
+        foreach (var c in caches) b.Own(c);
         return b;
     }
 

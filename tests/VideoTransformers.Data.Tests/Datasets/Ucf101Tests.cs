@@ -152,6 +152,69 @@ public sealed class Ucf101Tests : IDisposable
         logger.Entries.Should().ContainSingle(e => e.Level == LogLevel.Warning && e.Message.Contains(missing));
     }
 
+    [SkippableFact]
+    public void A_frame_cache_gives_the_clips_decoding_gives_and_opens_no_video()
+    {
+        var (videos, lists) = MakeLayout("SoccerJuggling/v_SoccerJuggling_g23_c01.avi 84", "SoccerJuggling/v_SoccerJuggling_g24_c01.avi");
+        var layout = Ucf101Layout.Load(videos, lists);
+        var all = layout.GetSplit(1, DatasetSplit.Train).Concat(layout.GetSplit(1, DatasetSplit.Test)).ToList();
+        var dir = Path.Combine(_tmp.Path, "cache");
+        // Native rate and a resampled rate with a stride: the cache's frame rates must pick the same frames as the files'.
+        foreach (var options in new[]
+                 {
+                     new Ucf101ClipOptions(FramesPerClip: 16, StepBetweenClips: 24, Width: 112, Height: 112),
+                     new Ucf101ClipOptions(FramesPerClip: 4, StepBetweenClips: 7, FrameRate: 15, Width: 112, Height: 112, FrameStride: 3),
+                 })
+        {
+            using var cache = VideoTransformers.Data.Loading.Preprocessing.BuildUcf101FrameCache(all, options, dir);
+            cache.Entries.Should().HaveCount(2);
+            var onDemand = new Ucf101Dataset(all, layout.ClassNames, options);
+            var cached = new Ucf101Dataset(all, layout.ClassNames, options, cache: cache);
+            cached.Cache.Should().BeSameAs(cache);
+            cached.Count.Should().Be(onDemand.Count).And.BeGreaterThan(10);
+            for (int v = 0; v < all.Count; v++)
+            {
+                cached.Clips.Metadata[v].FrameCount.Should().Be(onDemand.Clips.Metadata[v].FrameCount);
+                cached.Clips.Metadata[v].Fps.Should().BeApproximately(onDemand.Clips.Metadata[v].Fps, 1e-3);
+            }
+            for (int i = 0; i < cached.Count; i++) cached.Clips.FrameIndices(i).Should().Equal(onDemand.Clips.FrameIndices(i));
+            // The first and last clip of each video, decoded by ffmpeg on demand, against the slices of the cache.
+            foreach (int i in new[] { 0, onDemand.Clips.ClipsInVideo(0) - 1, onDemand.Clips.ClipsInVideo(0), onDemand.Count - 1 })
+            {
+                var a = onDemand.GetSample(i);
+                var b = cached.GetSample(i);
+                b.Label.Should().Be(a.Label);
+                b.Frames.Shape.Should().Equal(a.Frames.Shape);
+                b.Frames.Data.AsSpan().SequenceEqual(a.Frames.Data).Should().BeTrue($"clip {i} must be the same bytes from the cache as from ffmpeg");
+            }
+        }
+        using var reopened = VideoTransformers.Data.Loading.Preprocessing.BuildUcf101FrameCache(all, new Ucf101ClipOptions(Width: 112, Height: 112), dir);
+        reopened.WasBuilt.Should().BeFalse("the same videos at the same size reuse the cache");
+        // With the videos gone, clips still come from the cache: nothing is probed or decoded.
+        foreach (var v in all) File.Delete(v.FilePath);
+        var offline = new Ucf101Dataset(all, layout.ClassNames, new Ucf101ClipOptions(Width: 112, Height: 112), cache: reopened);
+        offline.GetSample(offline.Count - 1).Frames.Shape.Should().Equal(16, 112, 112, 3);
+    }
+
+    [SkippableFact]
+    public void A_frame_cache_that_cannot_stand_in_for_the_videos_is_refused()
+    {
+        var (videos, lists) = MakeLayout("SoccerJuggling/v_SoccerJuggling_g23_c01.avi 84", "SoccerJuggling/v_SoccerJuggling_g24_c01.avi");
+        var layout = Ucf101Layout.Load(videos, lists);
+        var train = layout.GetSplit(1, DatasetSplit.Train);
+        var test = layout.GetSplit(1, DatasetSplit.Test);
+        var small = new Ucf101ClipOptions(Width: 64, Height: 48);
+        using var cache = VideoTransformers.Data.Loading.Preprocessing.BuildUcf101FrameCache(train, small, Path.Combine(_tmp.Path, "cache"));
+
+        ((Action)(() => new Ucf101Dataset(train, layout.ClassNames, small with { Width = 112, Height = 112 }, cache: cache)))
+            .Should().Throw<ArgumentException>().Which.Message.Should().Contain("64x48x3").And.Contain("112x112x3");
+        ((Action)(() => new Ucf101Dataset(test, layout.ClassNames, small, cache: cache)))
+            .Should().Throw<ArgumentException>().Which.Message.Should().Contain("no entry").And.Contain(test[0].FilePath);
+        ((Action)(() => new Ucf101Dataset(train, layout.ClassNames, small, [new VideoMetadata(100, 29.97)], cache: cache)))
+            .Should().Throw<ArgumentException>().Which.Message.Should().Contain("100 frames").And.Contain("240");
+        new Ucf101Dataset(train, layout.ClassNames, small, cache: cache).GetSample(0).Frames.Shape.Should().Equal(16, 48, 64, 3);
+    }
+
     [Fact]
     public void Missing_folders_are_named()
     {
