@@ -58,6 +58,8 @@ internal static class DecodeBenchmark
         // A UCF101 sample is a 16-frame clip; four clips per video as a clip sampler would draw them.
         var ucf = Directory.GetFiles(Path.Combine(data, "ucf101"), "*.avi").Order()
             .SelectMany(f => new[] { 0, 64, 128, 192 }.Select(s => new Job(f, s, 16, 112, 112, PixelFormat.Rgb))).ToArray();
+        var ucfWhole = Enumerable.Repeat(ucf.Select(j => j.Path).Distinct().ToArray(), 10).SelectMany(p => p)
+            .Select(f => new Job(f, 0, -1, 112, 112, PixelFormat.Rgb)).ToArray();
 
         Console.WriteLine($"decode benchmark: {Environment.ProcessorCount} logical CPUs, {workers} workers (files at once), one decoder thread each, " +
                           $"median of {repeats} rounds (variants interleaved in every round)");
@@ -72,6 +74,8 @@ internal static class DecodeBenchmark
                 [.. Common, new("ffprobe cached, one ffmpeg per sample", ProbeCached),
                  new("batched whole files, then 4 slices each", BatchedWholeThenSlice)]),
             ("KTH 60 files (6 clips x 10), 64x64 gray", kth60, [.. Common, new("batched: up to 16 files per ffmpeg run", Batched)]),
+            // What a UCF101 frame cache build decodes: whole videos, 8 files per run as FrameCache does.
+            ("UCF101 20 files (2 clips x 10), whole, 112x112 RGB", ucfWhole, [.. Common, new("batched: up to 8 files per ffmpeg run", (j, w) => Batched(j, w, 8))]),
         };
         foreach (var (name, jobs, all) in workloads)
         {
@@ -134,10 +138,12 @@ internal static class DecodeBenchmark
     }
 
     // The frame cache's way: VideoBatchDecoder over all files, several per ffmpeg run and no ffprobe.
-    private static byte[][] Batched(Job[] jobs, int workers)
+    private static byte[][] Batched(Job[] jobs, int workers) => Batched(jobs, workers, 16);
+
+    private static byte[][] Batched(Job[] jobs, int workers, int filesPerRun)
     {
         var j0 = jobs[0];
-        var result = new VideoBatchDecoder(new VideoDecodeOptions(j0.Width, j0.Height, j0.Format), maxDegreeOfParallelism: workers)
+        var result = new VideoBatchDecoder(new VideoDecodeOptions(j0.Width, j0.Height, j0.Format), maxDegreeOfParallelism: workers) { MaxFilesPerRun = filesPerRun }
             .DecodeAll(jobs.Select(j => j.Path).ToArray());
         if (result.Skipped.Count > 0) throw new InvalidOperationException($"skipped {result.Skipped[0].FilePath}: {result.Skipped[0].Error.Message}");
         return result.Videos.Select(v => v.Frames.Data).ToArray();
