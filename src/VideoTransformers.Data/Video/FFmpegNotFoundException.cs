@@ -19,5 +19,5 @@ public sealed class FFmpegNotFoundException : InvalidOperationException
     private static string BuildMessage(string tool, Exception? inner) =>
         $"Cannot start '{tool}'{(inner is null ? "" : $" ({inner.Message})")}. Video decoding needs FFmpeg's ffmpeg and ffprobe on the PATH: " +
         "install FFmpeg with 'sudo apt install ffmpeg' (Debian/Ubuntu), 'winget install ffmpeg' (Windows) or 'brew install ffmpeg' (macOS), " +
-        "or point FFmpegTools.FFmpeg / FFmpegTools.FFprobe at the executables.";
+        "or point FFmpegTools.FFmpeg / FFmpegTools.FFprobe (or the environment variables VT_FFMPEG / VT_FFPROBE) at the executables.";
 }

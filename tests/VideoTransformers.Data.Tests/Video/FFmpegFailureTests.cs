@@ -35,6 +35,24 @@ public class FFmpegFailureTests
     }
 
     [SkippableFact]
+    public void VT_FFMPEG_and_VT_FFPROBE_choose_other_builds_and_unset_or_blank_ones_leave_the_PATH()
+    {
+        var env = new Dictionary<string, string?> { ["VT_FFPROBE"] = "/nonexistent/ffprobe", ["VT_FFMPEG"] = "  " };
+        var tools = FFmpegTools.FromEnvironment(k => env.GetValueOrDefault(k));
+        tools.FFprobe.Should().Be("/nonexistent/ffprobe");
+        tools.FFmpeg.Should().Be("ffmpeg", "a blank variable is not a path");
+        FFmpegTools.FromEnvironment(_ => null).Should().Be(new FFmpegTools());
+
+        // The chosen program is the one started, and the error names the variables.
+        var clip = Clip;
+        var ex = ((Action)(() => VideoReader.Open(clip, tools))).Should().Throw<FFmpegNotFoundException>().Which;
+        ex.Tool.Should().Be("/nonexistent/ffprobe");
+        ex.Message.Should().Contain("VT_FFMPEG").And.Contain("VT_FFPROBE");
+        using var reader = VideoReader.Open(clip, FFmpegTools.FromEnvironment(k => k == "VT_FFPROBE" ? "/usr/bin/ffprobe" : null));
+        reader.FrameCount.Should().BeGreaterThan(0);
+    }
+
+    [SkippableFact]
     public void Cancelling_a_batched_decode_kills_ffmpeg_and_its_tree_and_removes_its_output_folder()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "the fake tools are shell scripts and the check reads /proc");
