@@ -16,6 +16,8 @@ public static class AttentionOverlay
     private const int MinTilePixels = 96;
     private const int GapPixels = 6;
     private const int LabelPixels = 18;
+    // Free space on each side of a title as wide as the figure.
+    private const int TitlePadding = 12;
 
     /// <summary>
     /// Bilinear resize with half-pixel centres: <c>torch.nn.functional.interpolate(mode="bilinear",
@@ -154,8 +156,22 @@ public static class AttentionOverlay
         plot.Axes.SetLimits(0, gridWidth, -gridHeight, 0);
 
         float marginLeft = 8, marginTop = title is null ? 8 : 40, marginRight = 110, marginBottom = 8;
-        if (title is not null) plot.Title(title);
         int pixelsWide = (int)Math.Round(gridWidth * scale), pixelsHigh = (int)Math.Round(gridHeight * scale);
+        if (title is not null)
+        {
+            plot.Title(title);
+            // A short run's few small frames make a figure narrower than its title, which was cut at both edges. The
+            // title is centred over the frames (with a fixed layout, whatever FullFigureCenter says), so the frames
+            // move to the middle of a figure widened to hold the title, with the colour bar's room still on the right.
+            using var paint = Paint.NewDisposablePaint();
+            float needed = plot.Axes.Title.Label.Measure(paint).Width + 2 * TitlePadding;
+            if (needed > marginLeft + pixelsWide + marginRight)
+            {
+                float wide = Math.Max(needed, pixelsWide + 2 * marginRight);
+                marginLeft = (wide - pixelsWide) / 2;
+                marginRight = wide - marginLeft - pixelsWide;
+            }
+        }
         plot.Layout.Fixed(new PixelRect(marginLeft, marginLeft + pixelsWide, marginTop + pixelsHigh, marginTop));
         return new AttentionFigure(plot, (int)(marginLeft + pixelsWide + marginRight), (int)(marginTop + pixelsHigh + marginBottom), tiles, images, width, height);
     }

@@ -186,6 +186,30 @@ public class AttentionOverlayTests
     }
 
     [Fact]
+    public void A_title_wider_than_the_frames_widens_the_figure_instead_of_being_cut()
+    {
+        // Two 8×8 frames (a short run's clip) under the long title vt writes for such a run.
+        var frames = Enumerable.Range(0, 2 * 64).Select(i => (byte)(i * 2)).ToArray();
+        const string title = "TimeSformerDividedSpaceTime: attention (last spatial layer, CLS row)";
+        using var figure = AttentionOverlay.RenderClip(frames, 2, 8, 8, 1, new float[2 * 4].Select((_, i) => (float)i).ToArray(), 2, 2, 2, title: title);
+        using var png = Decode(figure.ToPng());
+        const int band = 36;
+        DarkPixels(png, 0, band).Should().BeGreaterThan(200, "the title is drawn");
+        int left = int.MaxValue, right = -1;
+        for (var y = 0; y < band; y++)
+        for (var x = 0; x < png.Width; x++)
+        {
+            var c = png.GetPixel(x, y);
+            if (Luma((c.Red, c.Green, c.Blue)) >= 128) continue;
+            left = Math.Min(left, x);
+            right = Math.Max(right, x);
+        }
+        left.Should().BeGreaterThanOrEqualTo(4, "nothing of the title may touch the left edge");
+        right.Should().BeLessThan(png.Width - 4, "nothing of the title may touch the right edge");
+        (right - left).Should().BeGreaterThan(300, "all of a 68-character title fits");
+    }
+
+    [Fact]
     public void Invalid_inputs_are_rejected()
     {
         var badFrame = () => AttentionOverlay.Render(new byte[5], 2, 2, 1, [1f], 1, 1);
