@@ -27,13 +27,15 @@ var epochs = Int("epochs", 15);
 // Warmup is capped at a fifth of the run: a one-epoch check would otherwise spend every step warming up from lr 0.
 var training = TrainingConfig.AdamWCosine with { Epochs = epochs, BatchSize = Int("batch-size", 32), LearningRate = 3e-4, WarmupEpochs = Math.Min(1, epochs / 5.0) };
 var threads = Int("threads", Environment.ProcessorCount);
-if (threads < 1)
+try
 {
-    // libtorch aborts the process on set_num_threads(0) instead of throwing.
-    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    TorchThreads.Set(threads);
+}
+catch (ArgumentOutOfRangeException e)
+{
+    Console.Error.WriteLine($"--threads: {e.Message}");
     return 2;
 }
-set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // The synthetic motion set needs no download; --kth DIR uses real clips, the last person held out for testing.

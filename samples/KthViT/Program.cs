@@ -7,6 +7,7 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
 using static TorchSharp.torch;
+using VideoTransformers.Torch;
 
 string[] known = ["data", "split", "epochs", "batch-size", "out", "threads", "subsequences"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -21,13 +22,15 @@ var split = Arg("split", "seed");
 var training = TrainingConfig.Seed000 with { Epochs = int.Parse(Arg("epochs", "3")), BatchSize = int.Parse(Arg("batch-size", "32")) };
 var outDir = Arg("out", Path.Combine("runs", "kth-vit"));
 var threads = int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-if (threads < 1)
+try
 {
-    // libtorch aborts the process on set_num_threads(0) instead of throwing.
-    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    TorchThreads.Set(threads);
+}
+catch (ArgumentOutOfRangeException e)
+{
+    Console.Error.WriteLine($"--threads: {e.Message}");
     return 2;
 }
-set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // The KTH FrameViT study's sampling (the library's KTH defaults): a random 80-frame window, every 8th frame, 64×64 gray → clips

@@ -8,6 +8,7 @@ using VideoTransformers.Training.Configuration;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
 using static TorchSharp.torch;
+using VideoTransformers.Torch;
 
 string[] known = ["data", "epochs", "batch-size", "limit", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -38,13 +39,15 @@ var training = TrainingConfig.KerasViViT with
 var limit = int.Parse(Arg("limit", int.MaxValue.ToString(CultureInfo.InvariantCulture)));
 var outDir = Arg("out", Path.Combine("runs", "medmnist-vivit"));
 var threads = int.Parse(Arg("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-if (threads < 1)
+try
 {
-    // libtorch aborts the process on set_num_threads(0) instead of throwing.
-    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    TorchThreads.Set(threads);
+}
+catch (ArgumentOutOfRangeException e)
+{
+    Console.Error.WriteLine($"--threads: {e.Message}");
     return 2;
 }
-set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 
 // A volume is a clip whose frames are the depth slices: [N, D, 1, H, W]. The class names come from the file name.

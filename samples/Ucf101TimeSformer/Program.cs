@@ -10,6 +10,7 @@ using VideoTransformers.Training.Evaluation;
 using VideoTransformers.Training.Runs;
 using VideoTransformers.Zoo;
 using static TorchSharp.torch;
+using VideoTransformers.Torch;
 
 string[] known = ["data", "demo-split", "fold", "epochs", "batch-size", "frames", "size", "clip-step", "out", "threads"];
 if (args.FirstOrDefault(a => a.StartsWith("--") && !known.Contains(a[2..])) is { } bad)
@@ -25,13 +26,15 @@ var demo = args.Contains("--demo-split");
 var (frames, size, fold) = (Int("frames", 8), Int("size", 224), demo ? 1 : Int("fold", 1));
 var outDir = Arg("out", Path.Combine("runs", "ucf101-timesformer"));
 var threads = Int("threads", Environment.ProcessorCount);
-if (threads < 1)
+try
 {
-    // libtorch aborts the process on set_num_threads(0) instead of throwing.
-    Console.Error.WriteLine($"--threads must be at least 1, got {threads}");
+    TorchThreads.Set(threads);
+}
+catch (ArgumentOutOfRangeException e)
+{
+    Console.Error.WriteLine($"--threads: {e.Message}");
     return 2;
 }
-set_num_threads(threads);
 using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
 if (size % 16 != 0)
 {

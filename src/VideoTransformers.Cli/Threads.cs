@@ -1,4 +1,4 @@
-using static TorchSharp.torch;
+using VideoTransformers.Torch;
 
 namespace VideoTransformers.Cli;
 
@@ -23,7 +23,7 @@ public static class Threads
         if (threads is int n)
         {
             if (n < 1) throw new UsageException($"--threads must be at least 1, got {n}.");
-            set_num_threads(n);
+            TorchThreads.Set(n);
         }
     }
 

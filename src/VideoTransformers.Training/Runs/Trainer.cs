@@ -175,7 +175,7 @@ public sealed class Trainer : IDisposable
         if (test is not null) CheckSource(test, "test");
         var stepsPerEpoch = train.BatchCount;
         if (stepsPerEpoch < 1) throw new ArgumentException("The training source has no batches.", nameof(train));
-        if (Config.Threads is { } threads) set_num_threads(threads);
+        if (Config.Threads is { } threads) TorchThreads.Set(threads);
         DistributedDataParallel? ddp = null;
         if (Options.Distributed is { } group)
         {
