@@ -162,12 +162,15 @@ public sealed class FrameCache : IDisposable
             using (var fs = new FileStream(tmpData, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 // Starting ffmpeg costs more than decoding a short clip, so every core's single-threaded ffmpeg run
-                // decodes FilesPerRun files (VideoBatchDecoder's batched path); a window of them is decoded at once,
-                // then written in source order. The window bounds the decoded frames held in memory.
-                const int FilesPerRun = 8;
+                // decodes several files (VideoBatchDecoder's batched path); a window of them is decoded at once, then
+                // written in source order. 16 files a run against 8 took UCF101 whole videos at 112x112 from 43-45 % to
+                // 51-52 % of the old in-process decoder's speed; the window bounds the decoded frames held in memory,
+                // so frames over 64 KiB (or of unknown, native size) keep 8.
+                long frameBytes = (long)options.Width * options.Height * (int)options.Format;
+                int filesPerRun = frameBytes is > 0 and <= 64 * 1024 ? 16 : 8;
                 int cores = Math.Max(1, Environment.ProcessorCount);
-                int window = cores * FilesPerRun;
-                var decoder = new VideoBatchDecoder(options, maxDegreeOfParallelism: cores) { MaxFilesPerRun = FilesPerRun };
+                int window = cores * filesPerRun;
+                var decoder = new VideoBatchDecoder(options, maxDegreeOfParallelism: cores) { MaxFilesPerRun = filesPerRun };
                 for (int first = 0; first < sources.Count; first += window)
                 {
                     ct.ThrowIfCancellationRequested();
