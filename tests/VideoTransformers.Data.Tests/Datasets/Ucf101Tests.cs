@@ -197,6 +197,29 @@ public sealed class Ucf101Tests : IDisposable
     }
 
     [SkippableFact]
+    public void The_ucf101_data_source_builds_and_uses_the_frame_cache_only_when_asked()
+    {
+        MakeLayout("SoccerJuggling/v_SoccerJuggling_g23_c01.avi 84", "SoccerJuggling/v_SoccerJuggling_g24_c01.avi");
+        var cacheRoot = Path.Combine(_tmp.Path, "caches");
+        var options = new VideoTransformers.Data.Sources.DataOptions { BatchSize = 4, CacheRoot = cacheRoot, Augment = false };
+        using (var plain = VideoTransformers.Data.Sources.DataSources.Build("ucf101", _tmp.Path, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance))
+        {
+            ((Ucf101Dataset)plain.TestDataset!).Cache.Should().BeNull();
+            Directory.Exists(Path.Combine(cacheRoot, "ucf101")).Should().BeFalse("no cache unless asked: it costs every frame's bytes");
+        }
+        using var cached = VideoTransformers.Data.Sources.DataSources.Build("ucf101", _tmp.Path, options with { Ucf101FrameCache = true },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var test = (Ucf101Dataset)cached.TestDataset!;
+        test.Cache.Should().NotBeNull();
+        test.Cache!.Directory.Should().Be(Path.Combine(cacheRoot, "ucf101", "112x112"));
+        test.Cache.Entries.Should().HaveCount(2, "the fold's train and test videos share one cache");
+        File.Exists(Path.Combine(test.Cache.Directory, FrameCache.ManifestFileName)).Should().BeTrue();
+        var sample = test.GetSample(3);
+        using var reader = VideoReader.Open(test.Videos[0].FilePath);
+        sample.Frames.Data.Should().Equal(reader.DecodeIndices(test.Clips.FrameIndices(3), 112, 112, PixelFormat.Rgb).Data);
+    }
+
+    [SkippableFact]
     public void A_frame_cache_that_cannot_stand_in_for_the_videos_is_refused()
     {
         var (videos, lists) = MakeLayout("SoccerJuggling/v_SoccerJuggling_g23_c01.avi 84", "SoccerJuggling/v_SoccerJuggling_g24_c01.avi");
