@@ -62,21 +62,23 @@ public sealed class DividedSpaceTimeBlock : nn.Module<(Tensor cls, Tensor tokens
         ThrowHelper.CheckInput(this, cls, nameof(DividedSpaceTimeBlock), $"the CLS token [{s[0]}, 1, {Options.Dim}]");
         long b = s[0], t = s[1], n = s[2], d = s[3];
         using var scope = NewDisposeScope();
-        // Temporal attention: tokens at the same position attend over time.
-        var xt = x.transpose(1, 2);                                                        // [B, S, T, D]
-        var resT = drop_path.forward(temporal_attn.forward(temporal_norm1.forward(xt)));
-        var xtime = x + temporal_fc.forward(resT.transpose(1, 2));                         // [B, T, S, D]
+        // Temporal attention: tokens at the same position attend over time. The layer attends along dimension 1 of
+        // [B, T, S, D] in place, so that neither the norm nor the projections see a transposed (copied) input.
+        var resT = drop_path.forward(temporal_attn.AttendOverDim1(temporal_norm1.forward(x)));
+        var xtime = x + temporal_fc.forward(resT);                                                  // [B, T, S, D]
         // Spatial attention: each frame's tokens plus the CLS token repeated for that frame.
         var clsPerFrame = cls.unsqueeze(1).expand(b, t, 1, d);
-        var xs = cat(new[] { clsPerFrame, xtime }, 2);                                     // [B, T, 1+S, D]
+        var xs = cat(new[] { clsPerFrame, xtime }, 2);                                              // [B, T, 1+S, D]
         var resS = drop_path.forward(attn.forward(norm1.forward(xs)));
-        var clsOut = cls + resS.select(2, 0).mean(new long[] { 1 }, keepdim: true);                       // [B, 1, D]
-        var tokens = xtime + resS.narrow(2, 1, n);
-        // MLP on all tokens together, so that drop path uses one mask per sample.
-        var all = cat(new[] { clsOut, tokens.reshape(b, t * n, d) }, 1);
-        all = all + drop_path.forward(mlp.forward(norm2.forward(all)));
-        var outCls = all.narrow(1, 0, 1);
-        var outTokens = all.narrow(1, 1, t * n).reshape(b, t, n, d);
+        // split rather than select + narrow: their backward passes would each zero-fill a gradient of resS's size.
+        var parts = resS.split(new[] { 1L, n }, 2);                                                 // [B, T, 1, D], [B, T, S, D]
+        var clsOut = cls + parts[0].mean(new long[] { 1 });                                         // [B, 1, D]
+        var tokens = xtime + parts[1];
+        // The MLP is per token: the CLS token and the patch tokens go through it separately rather than concatenated
+        // (a copy of all tokens, and a split view the next block would copy again); drop path uses one mask per sample.
+        var (mlpCls, mlpTokens) = drop_path.forward(mlp.forward(norm2.forward(clsOut)), mlp.forward(norm2.forward(tokens)));
+        var outCls = clsOut + mlpCls;
+        var outTokens = tokens + mlpTokens;
         scope.MoveToOuter(outCls, outTokens);
         return (outCls, outTokens);
     }

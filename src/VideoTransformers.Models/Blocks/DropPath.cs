@@ -32,4 +32,27 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
         var keep = empty(shape, x.dtype, x.device).bernoulli_(1 - P);
         return scope.MoveToOuter(x / (1 - P) * keep);
     }
+
+    /// <summary>
+    /// Drops the same samples of <paramref name="a"/> and <paramref name="b"/> (equal first dimension): one residual
+    /// branch computed in two parts. Draws the mask as <see cref="forward(Tensor)"/> does for one tensor of that batch.
+    /// </summary>
+    internal (Tensor a, Tensor b) forward(Tensor a, Tensor b)
+    {
+        if (a.size(0) != b.size(0))
+            throw new ArgumentException($"DropPath expected two parts of one batch, got first dimensions {a.size(0)} and {b.size(0)}.");
+        if (!training || P == 0) return (a.alias(), b.alias());
+        using var scope = NewDisposeScope();
+        var keep = empty(new[] { a.size(0) }, a.dtype, a.device).bernoulli_(1 - P);
+        Tensor Apply(Tensor x)
+        {
+            var shape = new long[x.dim()];
+            Array.Fill(shape, 1L);
+            shape[0] = x.size(0);
+            return x / (1 - P) * keep.reshape(shape);
+        }
+        var (ra, rb) = (Apply(a), Apply(b));
+        scope.MoveToOuter(ra, rb);
+        return (ra, rb);
+    }
 }

@@ -53,19 +53,16 @@ public sealed class FactorisedDotProductAttention : SelfAttention
         var scale = 1.0 / Math.Sqrt(HeadDim);
         var p = training ? AttnDropout : 0;
         using var scope = NewDisposeScope();
-        // [3, B, T, H, S, dh]
-        var qkvOut = qkv.forward(x).reshape(b, t, n, 3, Heads, HeadDim).permute(3, 0, 1, 4, 2, 5);
-        Tensor Part(Tensor m, long first) => m.narrow(2, first, h);                                // heads slice
+        // [3, 2, B, T, h, S, dh]: q/k/v, then space and time halves of the heads. unbind rather than indexing and
+        // narrowing: their backward passes would zero-fill a gradient of the whole projection for each of the six parts.
+        var qkvOut = qkv.forward(x).reshape(b, t, n, 3, 2, h, HeadDim).permute(3, 4, 0, 1, 5, 2, 6).unbind(0);
+        var (q, k, v) = (qkvOut[0].unbind(0), qkvOut[1].unbind(0), qkvOut[2].unbind(0));          // each: space, time [B, T, h, S, dh]
         // Space heads: attend over S within each frame.
-        var qs = Part(qkvOut[0], 0).reshape(b * t, h, n, HeadDim);
-        var ks = Part(qkvOut[1], 0).reshape(b * t, h, n, HeadDim);
-        var vs = Part(qkvOut[2], 0).reshape(b * t, h, n, HeadDim);
-        var (cs, _) = Attention.ScaledDotProduct(qs, ks, vs, scale, null, p);                       // [B*T, h, S, dh]
-        var space = cs.reshape(b, t, h, n, HeadDim);
+        var (space, _) = Attention.ScaledDotProduct(q[0], k[0], v[0], scale, null, p);           // [B, T, h, S, dh]
         // Time heads: attend over T at each spatial position.
-        Tensor TimeView(Tensor m) => Part(m, h).permute(0, 3, 2, 1, 4).reshape(b * n, h, t, HeadDim); // [B*S, h, T, dh]
-        var (ct, _) = Attention.ScaledDotProduct(TimeView(qkvOut[0]), TimeView(qkvOut[1]), TimeView(qkvOut[2]), scale, null, p);
-        var time = ct.reshape(b, n, h, t, HeadDim).permute(0, 3, 2, 1, 4);                          // [B, T, h, S, dh]
+        static Tensor TimeView(Tensor m) => m.permute(0, 3, 2, 1, 4);                               // [B, S, h, T, dh]
+        var (ct, _) = Attention.ScaledDotProduct(TimeView(q[1]), TimeView(k[1]), TimeView(v[1]), scale, null, p);
+        var time = ct.permute(0, 3, 2, 1, 4);                                                       // [B, T, h, S, dh]
         var ctx = cat(new[] { space, time }, 2).permute(0, 1, 3, 2, 4).reshape(b, t, n, AttnDim);   // heads back together
         var y = proj.forward(ctx);
         if (training && ProjDropout > 0) y = FastDropout.dropout(y, ProjDropout);

@@ -44,8 +44,8 @@ public sealed class FactorisedSelfAttentionBlock : nn.Module<Tensor, Tensor>
         ThrowHelper.CheckDim(s, 3, Options.Dim, nameof(FactorisedSelfAttentionBlock), $"[B, T, S, {Options.Dim}]");
         using var scope = NewDisposeScope();
         var y = x + drop_path.forward(attn_s.forward(norm_s.forward(x)));                         // space: within each frame
-        var yt = y.transpose(1, 2);                                                                // [B, S, T, D]
-        y = (yt + drop_path.forward(attn_t.forward(norm_t.forward(yt)))).transpose(1, 2);         // time: at each position
+        // Time: at each position. attn_t attends along dimension 1 in place, without a transposed (copied) input.
+        y = y + drop_path.forward(attn_t.AttendOverDim1(norm_t.forward(y)));
         y = y + drop_path.forward(mlp.forward(norm2.forward(y)));
         return scope.MoveToOuter(y);
     }

@@ -56,6 +56,28 @@ public sealed class MultiHeadSelfAttention : SelfAttention
     public override Tensor Attend(Tensor x, Tensor? keyMask) => forward(x, keyMask).output;
 
     /// <summary>
+    /// Attends over dimension 1 of tokens [B, T, S, D]: each of the B·S positions over its T tokens, as
+    /// <c>forward(x.transpose(1, 2))</c> transposed back does, and with the same attention maps ([B, S, heads, T, T]),
+    /// but without moving the tokens: the projections are per token and run on <paramref name="x"/> as it lies, so
+    /// neither the input nor the output is copied into [B, S, T, D] and back.
+    /// </summary>
+    internal Tensor AttendOverDim1(Tensor x)
+    {
+        var s = x.shape;
+        if (s.Length != 4 || s[3] != Dim)
+            throw new ArgumentException($"MultiHeadSelfAttention expected tokens [B, T, S, {Dim}], got {Shapes.Format(s)}.");
+        ThrowHelper.CheckInput(this, x, nameof(MultiHeadSelfAttention), $"[B, T, S, {Dim}]");
+        long b = s[0], t = s[1], n = s[2];
+        using var scope = NewDisposeScope();
+        var qkvOut = qkv.forward(x).reshape(b, t, n, 3, Heads, HeadDim).permute(3, 0, 2, 4, 1, 5).unbind(0);   // 3 × [B, S, heads, T, dh]
+        var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, null, training ? AttnDropout : 0);
+        Keep(attn);
+        var y = proj.forward(ctx.permute(0, 3, 1, 2, 4).reshape(b, t, n, AttnDim));                                // [B, T, S, D]
+        if (training && ProjDropout > 0) y = FastDropout.dropout(y, ProjDropout);
+        return scope.MoveToOuter(y);
+    }
+
+    /// <summary>
     /// Attends over the second-to-last dimension. <paramref name="keyMask"/> (bool, shape = leading dims + [N],
     /// true = attend) hides padded keys. Returns the output and, when asked, the attention weights [..., H, N, N].
     /// </summary>
@@ -70,7 +92,7 @@ public sealed class MultiHeadSelfAttention : SelfAttention
         var b = lead.Aggregate(1L, (p, q) => p * q);
         var mapShape = lead.Concat(new[] { Heads, n, n }).ToArray();
         using var scope = NewDisposeScope();
-        var qkvOut = qkv.forward(x.reshape(b, n, Dim)).reshape(b, n, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4);
+        var qkvOut = qkv.forward(x.reshape(b, n, Dim)).reshape(b, n, 3, Heads, HeadDim).permute(2, 0, 3, 1, 4).unbind(0);
         Tensor? mask = null;
         if (keyMask is not null)
         {

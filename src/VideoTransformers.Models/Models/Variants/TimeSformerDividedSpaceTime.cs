@@ -62,8 +62,10 @@ public sealed class TimeSformerDividedSpaceTime : TimeSformerAttention
         {
             using var scope = NewDisposeScope();
             var n = frames.size(2) - 1;
-            var cls = frames.select(1, 0).narrow(1, 0, 1);                                         // [B, 1, D]: frame 0's CLS
-            var tokens = frames.narrow(2, 1, n);                                                    // [B, T, S, D]
+            // split rather than narrow: the backward of a narrow zero-fills a gradient of the whole input.
+            var parts = frames.split(new[] { 1L, n }, 2);
+            var cls = parts[0].select(1, 0);                                                        // [B, 1, D]: frame 0's CLS
+            var tokens = parts[1];                                                                  // [B, T, S, D]
             tokens = Dropout(time.forward(tokens.transpose(1, 2)).transpose(1, 2), config.Dropout, training);
             foreach (var block in blocks) (cls, tokens) = block.forward((cls, tokens));
             return scope.MoveToOuter(norm.forward(cls).select(1, 0));

@@ -208,7 +208,7 @@ public sealed class ViViTShiftedWindow : ViViTVariant
             // F.pad lists the last dimension first: nothing on D, then the far end of W, H and T.
             if (g.Padding) y = nn.functional.pad(y, new[] { 0, 0, 0, g.Padded.w - g.Grid.w, 0, g.Padded.h - g.Grid.h, 0, g.Padded.t - g.Grid.t });
             if (g.Shifted) y = y.roll(new[] { -g.Shift.t, -g.Shift.h, -g.Shift.w }, new long[] { 1, 2, 3 });
-            var qkvOut = qkv.forward(Windows(y, g)).reshape(b, nw, n, 3, Heads, HeadDim).permute(3, 0, 1, 4, 2, 5);   // [3, B, nW, heads, N, dh]
+            var qkvOut = qkv.forward(Windows(y, g)).reshape(b, nw, n, 3, Heads, HeadDim).permute(3, 0, 1, 4, 2, 5).unbind(0);   // 3 × [B, nW, heads, N, dh]
             var bias = RelativeBias(g.Window);                                                                       // [heads, N, N]
             if (g.Shifted) bias = bias + ShiftMask(g, x.device, x.dtype).unsqueeze(1);                               // [nW, heads, N, N]
             var (ctx, attn) = Attention.ScaledDotProduct(qkvOut[0], qkvOut[1], qkvOut[2], Scale, null, training ? AttnDropout : 0, bias);
