@@ -163,16 +163,11 @@ public static class DataSources
             Width: o.FrameWidth ?? 112, Height: o.FrameHeight ?? 112, FrameStride: stride);
         var trainVideos = layout.GetSplit(o.Fold, DatasetSplit.Train);
         var testVideos = layout.GetSplit(o.Fold, DatasetSplit.Test);
-        var caches = new List<FrameCache>();
-        FrameCache? Cache(Ucf101ClipOptions c)
-        {
-            if (!o.Ucf101FrameCache) return null;
+        FrameCache? Cache(Ucf101ClipOptions c) => o.Ucf101FrameCache
             // One folder per frame size, as for KTH; the fold's train and test videos share it (every fold covers them all).
-            var dir = Path.Combine(o.CacheRoot ?? CacheRoot, "ucf101", $"{c.Width}x{c.Height}");
-            var cache = Preprocessing.BuildUcf101FrameCache([.. trainVideos, .. testVideos], c, dir, logger: logger);
-            caches.Add(cache);
-            return cache;
-        }
+            ? Preprocessing.BuildUcf101FrameCache([.. trainVideos, .. testVideos], c,
+                Path.Combine(o.CacheRoot ?? CacheRoot, "ucf101", $"{c.Width}x{c.Height}"), logger: logger)
+            : null;
         var trainCache = Cache(clip);
         var train = new Ucf101Dataset(trainVideos, layout.ClassNames, clip, cache: trainCache);
         // One long (and, for three crops, 4:3) clip per video, from which the evaluator cuts its views.
@@ -189,7 +184,7 @@ public static class DataSources
             TestDataset = test.Count > 0 ? test : null,
         };
         foreach (var s in new[] { b.Train, b.Test }) if (s is IDisposable d) b.Own(d);
-        foreach (var c in caches) b.Own(c);
+        foreach (var c in new[] { trainCache, testCache }.OfType<FrameCache>().Distinct()) b.Own(c);
         return b;
     }
 

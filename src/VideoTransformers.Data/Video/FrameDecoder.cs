@@ -60,7 +60,6 @@ internal static class FrameDecoder
 
     private static List<string> Arguments(VideoInfo info, IReadOnlyList<FrameRun> runs, int width, int height, PixelFormat format, bool bounded)
     {
-        string pixFmt = PixFmt(format);
         var args = new List<string>
         {
             "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-xerror",
@@ -69,10 +68,16 @@ internal static class FrameDecoder
             "-vf", Filters(runs, width, height, format, Shrinks(info, width, height)), "-fps_mode", "passthrough",
         };
         if (bounded) args.AddRange(["-frames:v", runs.Sum(r => r.Count).ToString(CultureInfo.InvariantCulture)]);
-        // Output -threads too: the rawvideo encoder would otherwise hand every frame to a pool of frame threads.
-        args.AddRange(["-threads", "1", "-f", "rawvideo", "-pix_fmt", pixFmt, "pipe:1"]);
+        args.AddRange(RawOutput(format, "pipe:1"));
         return args;
     }
+
+    /// <summary>The output options that write raw <paramref name="format"/> frames to <paramref name="target"/>.</summary>
+    /// <remarks>
+    /// <c>-threads 1</c> here too: otherwise the rawvideo encoder of every output gets a pool of frame threads and each
+    /// frame a thread hand-off (measured on 16 KTH files in one run: 1.6 s of CPU with the pools, 1.15 s without).
+    /// </remarks>
+    internal static string[] RawOutput(PixelFormat format, string target) => ["-threads", "1", "-f", "rawvideo", "-pix_fmt", PixFmt(format), target];
 
     /// <summary>FFmpeg's name of the raw output format.</summary>
     internal static string PixFmt(PixelFormat format) => format == PixelFormat.Gray ? "gray" : "rgb24";

@@ -26,11 +26,7 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
     {
         if (!training || P == 0) return x.alias();
         using var scope = NewDisposeScope();
-        var shape = new long[x.dim()];
-        Array.Fill(shape, 1L);
-        shape[0] = x.size(0);
-        var keep = empty(shape, x.dtype, x.device).bernoulli_(1 - P);
-        return scope.MoveToOuter(x / (1 - P) * keep);
+        return scope.MoveToOuter(Apply(x, Keep(x)));
     }
 
     /// <summary>
@@ -43,16 +39,21 @@ public sealed class DropPath : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"DropPath expected two parts of one batch, got first dimensions {a.size(0)} and {b.size(0)}.");
         if (!training || P == 0) return (a.alias(), b.alias());
         using var scope = NewDisposeScope();
-        var keep = empty(new[] { a.size(0) }, a.dtype, a.device).bernoulli_(1 - P);
-        Tensor Apply(Tensor x)
-        {
-            var shape = new long[x.dim()];
-            Array.Fill(shape, 1L);
-            shape[0] = x.size(0);
-            return x / (1 - P) * keep.reshape(shape);
-        }
-        var (ra, rb) = (Apply(a), Apply(b));
+        var keep = Keep(a);
+        var (ra, rb) = (Apply(a, keep), Apply(b, keep));
         scope.MoveToOuter(ra, rb);
         return (ra, rb);
+    }
+
+    // One Bernoulli draw per sample of the batch.
+    private Tensor Keep(Tensor x) => empty(new[] { x.size(0) }, x.dtype, x.device).bernoulli_(1 - P);
+
+    // Scales the kept samples' branches by 1/(1-p) and zeroes the others, the mask broadcast over every other dimension.
+    private Tensor Apply(Tensor x, Tensor keep)
+    {
+        var shape = new long[x.dim()];
+        Array.Fill(shape, 1L);
+        shape[0] = x.size(0);
+        return x / (1 - P) * keep.reshape(shape);
     }
 }

@@ -35,6 +35,15 @@ public sealed class FrameCacheTests : IDisposable
                 var copy = cache.GetFrames(i);
                 copy.Shape.Should().Equal(fresh.Shape);
                 copy.Data.AsSpan().SequenceEqual(fresh.Data).Should().BeTrue();
+                // Chosen frames, in the order asked and repeated: what a dataset cuts a sample with.
+                int last = e.Frames - 1, frameBytes = 64 * 64;
+                var picked = cache.GetFrames(i, [last, 0, last]);
+                picked.Shape.Should().Equal(3, 64, 64, 1);
+                picked.Data.AsSpan(0, frameBytes).SequenceEqual(fresh.Data.AsSpan(last * frameBytes, frameBytes)).Should().BeTrue();
+                picked.Data.AsSpan(frameBytes, frameBytes).SequenceEqual(fresh.Data.AsSpan(0, frameBytes)).Should().BeTrue();
+                picked.Data.AsSpan(2 * frameBytes, frameBytes).SequenceEqual(fresh.Data.AsSpan(last * frameBytes, frameBytes)).Should().BeTrue();
+                var past = () => cache.GetFrames(i, [0, e.Frames]);
+                past.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"*has {e.Frames} frames*");
             }
             long total = cache.Entries.Sum(x => x.ByteLength);
             new FileInfo(Path.Combine(dir, FrameCache.DataFileName)).Length.Should().Be(total);

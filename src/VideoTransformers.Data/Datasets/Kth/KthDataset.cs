@@ -72,15 +72,11 @@ public sealed class KthDataset : IVideoDataset
     public VideoSample GetSample(int index, Random? random = null)
     {
         var item = Items[index];
-        int w = Options.Width, h = Options.Height, fs = w * h;
+        int w = Options.Width, h = Options.Height;
         if (_cache is not null)
         {
             int ci = _cache.IndexOf(item.Clip.FilePath);
-            var all = _cache.GetSpan(ci);
-            var idx = Indices(item, _cache.Entries[ci].Frames, random);
-            var data = new byte[idx.Length * fs];
-            for (int t = 0; t < idx.Length; t++) all.Slice(idx[t] * fs, fs).CopyTo(data.AsSpan(t * fs, fs));
-            return new VideoSample(new VideoFrames(data, idx.Length, h, w, 1), item.Clip.Label);
+            return new VideoSample(_cache.GetFrames(ci, Indices(item, _cache.Entries[ci].Frames, random)), item.Clip.Label);
         }
         using var reader = VideoReader.Open(item.Clip.FilePath);
         var indices = Indices(item, reader.FrameCount, random);

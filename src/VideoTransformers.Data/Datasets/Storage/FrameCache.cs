@@ -120,6 +120,25 @@ public sealed class FrameCache : IDisposable
         return new VideoFrames(GetSpan(index).ToArray(), e.Frames, e.Height, e.Width, e.Channels);
     }
 
+    /// <summary>A copy of frames <paramref name="frameIndices"/> (in that order, repeats allowed) of video <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A frame index is outside the video.</exception>
+    public VideoFrames GetFrames(int index, IReadOnlyList<int> frameIndices)
+    {
+        ArgumentNullException.ThrowIfNull(frameIndices);
+        var e = Entries[index];
+        var all = GetSpan(index);
+        int frameBytes = e.Height * e.Width * e.Channels;
+        var data = new byte[frameIndices.Count * frameBytes];
+        for (int t = 0; t < frameIndices.Count; t++)
+        {
+            int f = frameIndices[t];
+            if ((uint)f >= (uint)e.Frames)
+                throw new ArgumentOutOfRangeException(nameof(frameIndices), f, $"Video '{e.SourcePath}' has {e.Frames} frames in the cache.");
+            all.Slice(f * frameBytes, frameBytes).CopyTo(data.AsSpan(t * frameBytes, frameBytes));
+        }
+        return new VideoFrames(data, frameIndices.Count, e.Height, e.Width, e.Channels);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _data.Dispose();
 

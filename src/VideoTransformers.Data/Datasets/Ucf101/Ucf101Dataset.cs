@@ -82,13 +82,7 @@ public sealed class Ucf101Dataset : IVideoDataset
     {
         if (_cache is null) return new(Clips.GetClip(index, Options.Width, Options.Height, PixelFormat.Rgb), GetLabel(index));
         var (video, _) = Clips.Locate(index);
-        var entry = _cache.Entries[_cacheIndex![video]];
-        var all = _cache.GetSpan(_cacheIndex[video]);
-        int frameBytes = entry.Height * entry.Width * entry.Channels;
-        var indices = Clips.FrameIndices(index);
-        var data = new byte[indices.Length * frameBytes];
-        for (int t = 0; t < indices.Length; t++) all.Slice(indices[t] * frameBytes, frameBytes).CopyTo(data.AsSpan(t * frameBytes, frameBytes));
-        return new(new VideoFrames(data, indices.Length, entry.Height, entry.Width, entry.Channels), GetLabel(index));
+        return new(_cache.GetFrames(_cacheIndex![video], Clips.FrameIndices(index)), GetLabel(index));
     }
 
     // Where each video lies in the cache, after checking that the cache can stand in for decoding it.
